@@ -1,0 +1,89 @@
+//! Configuration, parsed once at start from flags or their environment variables.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Parser, ValueEnum};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Env {
+    Sandbox,
+    Production,
+}
+
+impl Env {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Env::Sandbox => "sandbox",
+            Env::Production => "production",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Region {
+    Us,
+    Eu,
+}
+
+impl Region {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Region::Us => "us",
+            Region::Eu => "eu",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "link-server", version, about = "Link API server with sandbox providers")]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "LINK_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+
+    /// SQLite database URL; the file and its schema are created on first start.
+    #[arg(long, env = "LINK_DATABASE_URL", default_value = "sqlite://data/link.db")]
+    pub database_url: String,
+
+    /// The team API key that server-side endpoints require.
+    #[arg(long, env = "LINK_API_KEY", hide_env_values = true)]
+    pub api_key: String,
+
+    /// Base URL for `link_web_url` and `oauth_url` (default: from the bound address).
+    #[arg(long, env = "LINK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Lifetime of a link token, in seconds.
+    #[arg(long, env = "LINK_TOKEN_TTL_SECS", default_value_t = 600)]
+    pub token_ttl_secs: u64,
+
+    #[arg(long, env = "LINK_ENV", value_enum, default_value_t = Env::Sandbox)]
+    pub env: Env,
+
+    #[arg(long, env = "LINK_REGION", value_enum, default_value_t = Region::Us)]
+    pub region: Region,
+
+    /// The widget's release build (trunk's `dist`), served at `/`.
+    #[arg(long, env = "LINK_STATIC_DIR", default_value = "dist")]
+    pub static_dir: PathBuf,
+
+    #[arg(long, env = "LINK_TEAM_NAME", default_value = "Demo Health")]
+    pub team_name: String,
+
+    #[arg(long, env = "LINK_TEAM_LOGO")]
+    pub team_logo: Option<String>,
+
+    #[arg(long, env = "LINK_TEAM_PRIVACY_URL", default_value = "https://example.com/privacy")]
+    pub privacy_url: String,
+
+    #[arg(long, env = "LINK_TEAM_TERMS_URL", default_value = "https://example.com/terms")]
+    pub terms_url: String,
+
+    /// Serve the demo host page at `/demo` and its token route.
+    #[arg(long, env = "LINK_DEMO", default_value_t = false)]
+    pub demo: bool,
+
+    /// Sandbox only: add N generated password providers (benchmark catalog).
+    #[arg(long, env = "LINK_SYNTHETIC_PROVIDERS", default_value_t = 0)]
+    pub synthetic_providers: u32,
+}
