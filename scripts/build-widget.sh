@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Release build of the widget into dist/ (size profile `wasm-release`, wasm-opt -Oz).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+. scripts/setup.sh
+trunk build index.html --release 2>&1 | grep -vE '^\s*$' | tail -n 5
+test -s dist/link-widget_bg.wasm && test -s dist/initialize.js

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# README command 2: set up what is missing and run every suite. Non-zero exit on any failure.
+#   1. lint: cargo fmt --check, cargo clippy -D warnings
+#   2. native: cargo test --workspace (widget domain model, contract types, server integration
+#      tests against the real binary on loopback with a real SQLite file)
+#   3. wasm: wasm-bindgen-test in headless Chromium (components mounted in a real DOM)
+#   4. e2e: Playwright driving Chromium against the release widget served by a release
+#      link-server on a free loopback port with a fresh SQLite file
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+. scripts/setup.sh --e2e
+
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
+
+step "lint"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy -p link-widget --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+
+step "native tests (cargo test --workspace)"
+cargo test --workspace
+
+step "wasm tests in headless Chromium (wasm-bindgen-test)"
+cargo test -p link-widget --target wasm32-unknown-unknown --test '*'
+
+step "release builds for the e2e suite"
+scripts/build-widget.sh
+cargo build --release -p link-server --quiet
+
+step "e2e tests (Playwright + Chromium)"
+(cd e2e && npx playwright test)
+
+step "all suites passed"
