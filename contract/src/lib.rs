@@ -12,6 +12,7 @@ pub const API_KEY_HEADER: &str = "x-vital-api-key";
 
 /// How a provider is linked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuthType {
     Oauth,
@@ -31,6 +32,7 @@ impl AuthType {
 
 /// `{code, name}` of a region an email/password provider accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Region {
     pub code: String,
     pub name: String,
@@ -38,6 +40,7 @@ pub struct Region {
 
 /// What the widget draws for a password or email provider. Every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormComponents {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username_label: Option<String>,
@@ -53,6 +56,7 @@ pub struct FormComponents {
 
 /// An entry of `GET /v2/link/providers` (and `GET /v2/link/provider/oauth/{provider}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkProvider {
     pub id: i64,
     pub name: String,
@@ -70,6 +74,7 @@ pub struct LinkProvider {
 
 /// An entry of `GET /v2/providers` (server-side catalog, linkable or not).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogProvider {
     pub name: String,
     pub slug: String,
@@ -81,6 +86,7 @@ pub struct CatalogProvider {
 
 /// `GET /v2/team/link/config`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamLinkConfig {
     pub team_name: String,
     #[serde(default)]
@@ -93,6 +99,7 @@ pub struct TeamLinkConfig {
 
 /// `GET /v2/link/token/info` (extension): the options the token was created with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkTokenInfo {
     #[serde(default)]
     pub provider: Option<String>,
@@ -111,6 +118,7 @@ pub struct LinkTokenInfo {
 
 /// `on_error` / `on_close` option of a token: the only value is `"redirect"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RedirectPolicy {
     Redirect,
@@ -118,11 +126,13 @@ pub enum RedirectPolicy {
 
 /// `POST /v2/user`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateUserRequest {
     pub client_user_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateUserResponse {
     pub user_id: String,
     pub client_user_id: String,
@@ -130,6 +140,7 @@ pub struct CreateUserResponse {
 
 /// `POST /v2/link/token`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateLinkTokenRequest {
     pub user_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -145,6 +156,7 @@ pub struct CreateLinkTokenRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateLinkTokenResponse {
     pub link_token: String,
     pub link_web_url: String,
@@ -152,12 +164,14 @@ pub struct CreateLinkTokenResponse {
 
 /// `POST /v2/link/token/isValid`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenIsValidRequest {
     pub token: String,
 }
 
 /// `POST /v2/link/provider/password/{provider}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordRequest {
     pub username: String,
     pub password: String,
@@ -167,12 +181,14 @@ pub struct PasswordRequest {
 
 /// `POST /v2/link/provider/password/{provider}/complete_mfa`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MfaRequest {
     pub mfa_code: String,
 }
 
 /// `POST /v2/link/provider/email/{provider}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmailRequest {
     pub email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -181,6 +197,7 @@ pub struct EmailRequest {
 
 /// `state` of a flow response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FlowState {
     Success,
@@ -189,6 +206,7 @@ pub enum FlowState {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MfaMethod {
     Sms,
@@ -196,6 +214,7 @@ pub enum MfaMethod {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProviderMfa {
     pub method: MfaMethod,
     #[serde(default)]
@@ -205,6 +224,7 @@ pub struct ProviderMfa {
 /// Response of the password, MFA and email endpoints. Outcome errors come back as 200 with
 /// `state = error`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FlowResponse {
     pub state: FlowState,
     #[serde(default)]
@@ -219,6 +239,7 @@ pub struct FlowResponse {
 
 /// `state` of `GET /v2/link/state`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LinkState {
     Pending,
@@ -227,6 +248,7 @@ pub enum LinkState {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkStateResponse {
     pub state: LinkState,
     #[serde(default)]
@@ -239,6 +261,7 @@ pub struct LinkStateResponse {
 
 /// `detail` of a non-2xx error body `{"detail": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     pub error_type: String,
     pub error_code: String,
@@ -246,8 +269,130 @@ pub struct ErrorDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub detail: ErrorDetail,
+}
+
+/// `POST /v2/link/token/isValid` response (legacy SDK call).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenIsValidResponse {
+    pub valid: bool,
+    /// Outcome of the token's latest attempt (as `GET /v2/link/state`); null for an unknown token.
+    #[serde(default)]
+    pub state: Option<LinkState>,
+    /// RFC 3339; null for an unknown token.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+}
+
+/// `status` of a user's connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionStatus {
+    Connected,
+    Error,
+}
+
+/// An entry of `GET /v2/user/providers/{user_id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserConnection {
+    pub name: String,
+    pub slug: String,
+    #[serde(default)]
+    pub logo: String,
+    /// RFC 3339.
+    pub created_on: String,
+    pub status: ConnectionStatus,
+    #[serde(default)]
+    pub external_user_id: Option<String>,
+    #[serde(default)]
+    pub error_details: Option<String>,
+}
+
+/// `GET /v2/user/providers/{user_id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserProvidersResponse {
+    pub providers: Vec<UserConnection>,
+}
+
+/// `DELETE /v2/user/{user_id}/{provider}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SuccessResponse {
+    pub success: bool,
+}
+
+/// `POST /v2/link/connect/demo`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DemoConnectRequest {
+    pub user_id: String,
+    pub provider: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DemoConnectResponse {
+    pub success: bool,
+    pub detail: String,
+}
+
+/// `POST /demo/token` (extension, only with `--demo`): the demo host backend. Every field is
+/// optional; an empty body works.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DemoTokenRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter_on_providers: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_error: Option<RedirectPolicy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_close: Option<RedirectPolicy>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DemoTokenResponse {
+    pub user_id: String,
+    pub link_token: String,
+    pub link_web_url: String,
+}
+
+/// One element of `loc` in a 422 body: a key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum LocItem {
+    Index(u64),
+    Key(String),
+}
+
+/// One problem of a 422 body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ValidationIssue {
+    pub loc: Vec<LocItem>,
+    pub msg: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// 422 body: `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ValidationErrorBody {
+    pub detail: Vec<ValidationIssue>,
 }
 
 /// Error types named by the contract (readers must also accept unknown ones).
@@ -268,6 +413,17 @@ pub mod error_type {
     pub const INCORRECT_MFA_CODE: &str = "incorrect_mfa_code";
     pub const USER_CANCELLED: &str = "user_cancelled";
     pub const NOT_FOUND: &str = "not_found";
+}
+
+/// `error_code` values of non-2xx error bodies (the seed's names).
+pub mod error_code {
+    pub const MISSING_LINK_TOKEN: &str = "MISSING_LINK_TOKEN";
+    pub const INVALID_REQUEST: &str = "INVALID_REQUEST";
+    pub const INVALID_PROVIDER: &str = "INVALID_PROVIDER";
+    pub const INVALID_USER_ID: &str = "INVALID_USER_ID";
+    pub const INVALID_CREDENTIALS: &str = "INVALID_CREDENTIALS";
+    pub const RATE_LIMIT_EXCEEDED: &str = "RATE_LIMIT_EXCEEDED";
+    pub const NOT_FOUND: &str = "NOT_FOUND";
 }
 
 #[cfg(test)]

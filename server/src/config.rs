@@ -35,14 +35,22 @@ impl Region {
 }
 
 #[derive(Debug, Clone, Parser)]
-#[command(name = "link-server", version, about = "Link API server with sandbox providers")]
+#[command(
+    name = "link-server",
+    version,
+    about = "Link API server with sandbox providers"
+)]
 pub struct Config {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, env = "LINK_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
 
     /// SQLite database URL; the file and its schema are created on first start.
-    #[arg(long, env = "LINK_DATABASE_URL", default_value = "sqlite://data/link.db")]
+    #[arg(
+        long,
+        env = "LINK_DATABASE_URL",
+        default_value = "sqlite://data/link.db"
+    )]
     pub database_url: String,
 
     /// The team API key that server-side endpoints require.
@@ -73,10 +81,18 @@ pub struct Config {
     #[arg(long, env = "LINK_TEAM_LOGO")]
     pub team_logo: Option<String>,
 
-    #[arg(long, env = "LINK_TEAM_PRIVACY_URL", default_value = "https://example.com/privacy")]
+    #[arg(
+        long,
+        env = "LINK_TEAM_PRIVACY_URL",
+        default_value = "https://example.com/privacy"
+    )]
     pub privacy_url: String,
 
-    #[arg(long, env = "LINK_TEAM_TERMS_URL", default_value = "https://example.com/terms")]
+    #[arg(
+        long,
+        env = "LINK_TEAM_TERMS_URL",
+        default_value = "https://example.com/terms"
+    )]
     pub terms_url: String,
 
     /// Serve the demo host page at `/demo` and its token route.

@@ -14,7 +14,10 @@ fn main() -> std::process::ExitCode {
             };
         }
     };
+    // Logs go to stderr; stdout carries only the `listening on` line.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),

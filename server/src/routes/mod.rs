@@ -1,35 +1,132 @@
-//! One module per resource; `router` assembles them.
+//! One module per resource; `router` assembles them with their CORS policy:
+//! - API-key endpoints (users, tokens, catalog, demo connections): no CORS headers at all;
+//! - widget endpoints (link token) and the demo token route: any origin, `x-vital-link-token`;
+//! - the widget's static files and logos: `Access-Control-Allow-Origin: *`;
+//! - the OAuth pages: none needed (top-level navigations), and never `Cross-Origin-Opener-Policy`.
+
+pub mod demo;
+pub mod flows;
+pub mod oauth;
+pub mod providers;
+pub mod static_files;
+pub mod team;
+pub mod tokens;
+pub mod users;
+
+use std::{sync::Arc, time::Duration};
 
 use axum::{
-    http::{header, HeaderValue},
-    routing::get,
-    Json, Router,
+    extract::State,
+    http::{header, HeaderName, HeaderValue, Method},
+    response::{IntoResponse, Response},
+    Extension, Json, Router,
 };
 use serde_json::json;
+use tower::ServiceBuilder;
 use tower_http::{
-    compression::CompressionLayer, cors::CorsLayer, services::ServeDir,
+    compression::CompressionLayer,
+    cors::{Any, CorsLayer},
     set_header::SetResponseHeaderLayer,
 };
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::AppState;
+use crate::{error::AppError, openapi::ApiDoc, trace::access_log, AppState};
+
+/// CORS of the widget endpoints: any origin, the link-token header, no credentials.
+fn widget_cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            HeaderName::from_static(link_contract::LINK_TOKEN_HEADER),
+        ])
+        .max_age(Duration::from_secs(600))
+}
+
+/// CORS of static files and logos.
+fn static_cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD])
+}
+
+/// The documented routes, as an `OpenApiRouter` (also used by tests of the document).
+pub fn api(demo: bool) -> OpenApiRouter<AppState> {
+    let api_key = OpenApiRouter::new()
+        .merge(users::api_routes())
+        .merge(tokens::api_routes())
+        .merge(providers::api_routes())
+        .merge(demo::api_routes());
+
+    let mut widget = OpenApiRouter::new()
+        .merge(tokens::widget_routes())
+        .merge(team::widget_routes())
+        .merge(providers::widget_routes())
+        .merge(flows::widget_routes())
+        .merge(oauth::widget_routes());
+    if demo {
+        widget = widget.merge(demo::token_routes());
+    }
+
+    let assets = OpenApiRouter::new()
+        .merge(providers::public_routes())
+        .merge(static_files::routes())
+        .layer(static_cors());
+
+    let mut pages = OpenApiRouter::new()
+        .merge(oauth::public_routes())
+        .routes(routes!(health))
+        .routes(routes!(openapi_json));
+    if demo {
+        pages = pages.merge(demo::page_routes());
+    }
+
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(api_key)
+        .merge(widget.layer(widget_cors()))
+        .merge(assets)
+        .merge(pages)
+}
 
 pub fn router(state: AppState) -> Router {
-    // The widget's files are loaded cross-origin by host pages.
-    let static_files = Router::new()
-        .fallback_service(ServeDir::new(&state.config.static_dir))
-        .layer(CorsLayer::new().allow_origin(tower_http::cors::Any))
+    let (routes, doc) = api(state.config.demo).split_for_parts();
+    let doc = Arc::new(doc);
+    let fallback = ServiceBuilder::new()
+        .layer(static_cors())
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
-        ));
+        ))
+        .service(static_files::serve_dir(&state));
 
-    Router::new()
-        .route("/health", get(health))
-        .merge(static_files)
+    routes
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback_service(fallback)
+        .layer(Extension(doc))
         .layer(CompressionLayer::new())
+        .layer(access_log())
         .with_state(state)
 }
 
-async fn health() -> Json<serde_json::Value> {
-    Json(json!({"status": "ok"}))
+async fn method_not_allowed() -> Response {
+    AppError::MethodNotAllowed.into_response()
+}
+
+/// Liveness.
+#[utoipa::path(get, path = "/health", tag = "server",
+    responses((status = 200, description = "`{\"status\": \"ok\"}`")))]
+async fn health(State(state): State<AppState>) -> Response {
+    match sqlx::query("SELECT 1").execute(&state.db).await {
+        Ok(_) => Json(json!({"status": "ok"})).into_response(),
+        Err(e) => AppError::Internal(e.into()).into_response(),
+    }
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "server",
+    responses((status = 200, description = "OpenAPI 3 document of every endpoint")))]
+async fn openapi_json(Extension(doc): Extension<Arc<utoipa::openapi::OpenApi>>) -> Response {
+    Json(doc.as_ref().clone()).into_response()
 }

@@ -1,0 +1,218 @@
+//! Extractors: the team API key, the link token, and JSON bodies with the contract's 415/422.
+
+use axum::{
+    extract::FromRequestParts,
+    http::{header, request::Parts, HeaderMap},
+};
+use link_contract::{LocItem, ValidationIssue, API_KEY_HEADER, LINK_TOKEN_HEADER};
+use serde::de::DeserializeOwned;
+
+use crate::{
+    error::{AppError, AppResult},
+    secrets,
+    store::{self, TokenRow},
+    AppState,
+};
+
+/// Proof that the request carried the team API key (compared in constant time).
+pub struct ApiKey;
+
+impl FromRequestParts<AppState> for ApiKey {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let given = parts
+            .headers
+            .get(API_KEY_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !given.is_empty() && secrets::api_key_matches(given, &state.config.api_key) {
+            Ok(ApiKey)
+        } else {
+            Err(AppError::invalid_api_key())
+        }
+    }
+}
+
+/// The link token of a widget request, found by its hash: 400 when the header is missing, 401
+/// `invalid_token` when unknown or malformed. Expiry, consumption and lockout are left to the
+/// handler (their order and applicability differ per endpoint).
+pub struct WidgetToken(pub TokenRow);
+
+impl FromRequestParts<AppState> for WidgetToken {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(LINK_TOKEN_HEADER) else {
+            return Err(AppError::missing_link_token());
+        };
+        let token = value
+            .to_str()
+            .map_err(|_| AppError::invalid_token())?
+            .trim();
+        if token.is_empty() {
+            return Err(AppError::missing_link_token());
+        }
+        if !secrets::looks_like_token(token) {
+            return Err(AppError::invalid_token());
+        }
+        match store::token_by_hash_pool(&state.db, &secrets::sha256_hex(token)).await? {
+            Some(row) => Ok(WidgetToken(row)),
+            None => Err(AppError::invalid_token()),
+        }
+    }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Parses a JSON body: 415 without a JSON `Content-Type`, 422 on malformed JSON or wrong types.
+pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> AppResult<T> {
+    if !is_json(headers) {
+        return Err(AppError::UnsupportedMediaType);
+    }
+    parse_json_any(body)
+}
+
+/// Parses a JSON body whatever its `Content-Type`, with the contract's 422 bodies.
+pub fn parse_json_any<T: DeserializeOwned>(body: &[u8]) -> AppResult<T> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => v,
+        Err(e) => {
+            let mut loc = vec![LocItem::Key("body".into())];
+            for seg in e.path().iter() {
+                match seg {
+                    serde_path_to_error::Segment::Seq { index } => {
+                        loc.push(LocItem::Index(*index as u64))
+                    }
+                    serde_path_to_error::Segment::Map { key } => {
+                        loc.push(LocItem::Key(key.clone()))
+                    }
+                    serde_path_to_error::Segment::Enum { variant } => {
+                        loc.push(LocItem::Key(variant.clone()))
+                    }
+                    serde_path_to_error::Segment::Unknown => {}
+                }
+            }
+            let inner = e.into_inner();
+            let msg = inner.to_string();
+            let kind = match inner.classify() {
+                serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                    "json_invalid"
+                }
+                serde_json::error::Category::Io => "json_invalid",
+                serde_json::error::Category::Data => {
+                    if let Some(field) = msg
+                        .strip_prefix("missing field `")
+                        .and_then(|rest| rest.split('`').next())
+                    {
+                        loc.push(LocItem::Key(field.to_string()));
+                        "missing"
+                    } else if msg.starts_with("invalid type") {
+                        "type_error"
+                    } else if msg.starts_with("unknown variant") {
+                        "enum"
+                    } else {
+                        "value_error"
+                    }
+                }
+            };
+            return Err(AppError::Validation(vec![ValidationIssue {
+                loc,
+                msg,
+                kind: kind.to_string(),
+            }]));
+        }
+    };
+    if de.end().is_err() {
+        return Err(AppError::validation(
+            &["body"],
+            "trailing characters after the JSON value",
+            "json_invalid",
+        ));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use link_contract::CreateLinkTokenRequest;
+
+    fn json_headers() -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::CONTENT_TYPE,
+            "application/json; charset=utf-8".parse().unwrap(),
+        );
+        h
+    }
+
+    fn issues(r: AppResult<CreateLinkTokenRequest>) -> Vec<ValidationIssue> {
+        match r {
+            Err(AppError::Validation(v)) => v,
+            other => panic!("expected 422, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn content_type_is_required() {
+        let r: AppResult<CreateLinkTokenRequest> = parse_json(&HeaderMap::new(), b"{}");
+        assert!(matches!(r, Err(AppError::UnsupportedMediaType)));
+        let mut h = HeaderMap::new();
+        h.insert(header::CONTENT_TYPE, "text/plain".parse().unwrap());
+        let r: AppResult<CreateLinkTokenRequest> = parse_json(&h, b"{}");
+        assert!(matches!(r, Err(AppError::UnsupportedMediaType)));
+    }
+
+    #[test]
+    fn validation_locations() {
+        let v = issues(parse_json(&json_headers(), b"{"));
+        assert_eq!(v[0].kind, "json_invalid");
+        let v = issues(parse_json(&json_headers(), b"{}"));
+        assert_eq!(v[0].kind, "missing");
+        assert_eq!(
+            v[0].loc,
+            vec![LocItem::Key("body".into()), LocItem::Key("user_id".into())]
+        );
+        let v = issues(parse_json(&json_headers(), br#"{"user_id": 5}"#));
+        assert_eq!(v[0].kind, "type_error");
+        assert_eq!(v[0].loc[1], LocItem::Key("user_id".into()));
+        let v = issues(parse_json(
+            &json_headers(),
+            br#"{"user_id":"u","filter_on_providers":["a",1]}"#,
+        ));
+        assert_eq!(v[0].loc[2], LocItem::Index(1));
+        let v = issues(parse_json(
+            &json_headers(),
+            br#"{"user_id":"u","on_error":"close"}"#,
+        ));
+        assert_eq!(v[0].kind, "enum");
+        let v = issues(parse_json(&json_headers(), br#"{"user_id":"u"} x"#));
+        assert_eq!(v[0].kind, "json_invalid");
+        let ok: CreateLinkTokenRequest =
+            parse_json(&json_headers(), br#"{"user_id":"u","x":1}"#).unwrap();
+        assert_eq!(ok.user_id, "u");
+    }
+}

@@ -1,0 +1,255 @@
+//! Password, MFA and email flows (link token). Outcome errors are 200 with `state: "error"`.
+//!
+//! Each attempt is settled in one `BEGIN IMMEDIATE` transaction that re-reads the token, so
+//! that of concurrent successes exactly one records a connection (the others get
+//! `token_consumed`) and the lockout counter cannot be raced past.
+
+use axum::{
+    body::Bytes,
+    extract::{Path, State},
+    http::HeaderMap,
+    Json,
+};
+use link_contract::{
+    AuthType, EmailRequest, ErrorBody, FlowResponse, FlowState, MfaRequest, PasswordRequest,
+    ProviderMfa, ValidationErrorBody,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    db::{begin_immediate, now_ms},
+    error::{AppError, AppResult},
+    extract::{parse_json, WidgetToken},
+    routes::providers::flow_provider,
+    sandbox::{self, Outcome, Provider},
+    store::{self, TokenRow},
+    AppState,
+};
+
+pub fn widget_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(password))
+        .routes(routes!(complete_mfa))
+        .routes(routes!(email))
+}
+
+/// Token checks shared by the three endpoints: expired, consumed, then locked.
+fn check_token(row: &TokenRow) -> AppResult<()> {
+    row.ensure_usable(now_ms())?;
+    row.ensure_unlocked()
+}
+
+/// Settles one attempt. `decide` sees the token as re-read inside the transaction and returns
+/// the outcome and whether a pending MFA challenge survives a failure.
+async fn settle(
+    state: &AppState,
+    token_hash: &str,
+    provider: &Provider,
+    kind: &'static str,
+    decide: impl FnOnce(&TokenRow) -> AppResult<(Outcome, bool)>,
+) -> AppResult<FlowResponse> {
+    let mut tx = begin_immediate(&state.db).await?;
+    let row = store::token_by_hash(&mut tx, token_hash)
+        .await?
+        .ok_or_else(AppError::invalid_token)?;
+    check_token(&row)?;
+    let (outcome, keep_mfa) = decide(&row)?;
+    let slug = provider.slug.as_str();
+    let response = match outcome {
+        Outcome::Success { external_user_id } => {
+            store::record_success(&mut tx, &row, slug, &external_user_id, None).await?;
+            tracing::info!(
+                provider = slug,
+                attempt = kind,
+                outcome = "success",
+                "link attempt"
+            );
+            FlowResponse {
+                state: FlowState::Success,
+                redirect_url: row.redirect_url.clone(),
+                error_type: None,
+                error: None,
+                provider_mfa: None,
+            }
+        }
+        Outcome::Mfa {
+            method,
+            hint,
+            external_user_id,
+        } => {
+            sqlx::query(
+                "UPDATE link_tokens SET state = 'pending', state_provider = ?, state_error_type = NULL,
+                   state_error = NULL, mfa_provider = ?, mfa_external_id = ? WHERE token_hash = ?",
+            )
+            .bind(slug)
+            .bind(slug)
+            .bind(&external_user_id)
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+            tracing::info!(
+                provider = slug,
+                attempt = kind,
+                outcome = "pending_provider_mfa",
+                "link attempt"
+            );
+            FlowResponse {
+                state: FlowState::PendingProviderMfa,
+                redirect_url: row.redirect_url.clone(),
+                error_type: None,
+                error: None,
+                provider_mfa: Some(ProviderMfa {
+                    method,
+                    hint: Some(hint),
+                }),
+            }
+        }
+        Outcome::Failure {
+            error_type,
+            ref message,
+        } => {
+            let counts = outcome.counts_towards_lockout();
+            store::record_failure(
+                &mut tx, token_hash, slug, error_type, message, counts, keep_mfa,
+            )
+            .await?;
+            tracing::info!(
+                provider = slug,
+                attempt = kind,
+                outcome = error_type,
+                "link attempt"
+            );
+            FlowResponse {
+                state: FlowState::Error,
+                redirect_url: row.redirect_url.clone(),
+                error_type: Some(error_type.to_string()),
+                error: Some(message.clone()),
+                provider_mfa: None,
+            }
+        }
+    };
+    tx.commit().await?;
+    Ok(response)
+}
+
+/// Sign in to a password provider.
+#[utoipa::path(
+    post, path = "/v2/link/provider/password/{provider}", tag = "widget",
+    params(("provider" = String, Path, description = "Provider slug (a password provider)")),
+    request_body = PasswordRequest,
+    responses(
+        (status = 200, description = "`success`, `pending_provider_mfa`, or `error` with `error_type`", body = FlowResponse),
+        (status = 400, description = "Missing link token, or `invalid_provider`", body = ErrorBody),
+        (status = 401, description = "`invalid_token`, `token_expired` or `token_consumed`", body = ErrorBody),
+        (status = 415, description = "Not a JSON body", body = ErrorBody),
+        (status = 422, description = "Invalid body or unknown provider", body = ValidationErrorBody),
+        (status = 429, description = "`too_many_attempts`: the token is locked", body = ErrorBody),
+    ),
+    security(("link_token" = []))
+)]
+async fn password(
+    State(state): State<AppState>,
+    WidgetToken(row): WidgetToken,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Json<FlowResponse>> {
+    check_token(&row)?;
+    let provider = flow_provider(&state, &row, &slug, AuthType::Password)?;
+    let req: PasswordRequest = parse_json(&headers, &body)?;
+    let resp = settle(&state, &row.token_hash, provider, "password", |_| {
+        Ok((
+            sandbox::password_outcome(
+                provider,
+                &req.username,
+                &req.password,
+                req.region.as_deref(),
+            ),
+            false,
+        ))
+    })
+    .await?;
+    Ok(Json(resp))
+}
+
+/// Answer the MFA challenge of a password provider (same token).
+#[utoipa::path(
+    post, path = "/v2/link/provider/password/{provider}/complete_mfa", tag = "widget",
+    params(("provider" = String, Path, description = "Provider slug (a password provider)")),
+    request_body = MfaRequest,
+    responses(
+        (status = 200, description = "`success`, or `error` (`incorrect_mfa_code`, retry allowed)", body = FlowResponse),
+        (status = 400, description = "Missing link token, or `invalid_provider` (also: no MFA challenge pending for this provider on this token)", body = ErrorBody),
+        (status = 401, description = "`invalid_token`, `token_expired` or `token_consumed`", body = ErrorBody),
+        (status = 415, description = "Not a JSON body", body = ErrorBody),
+        (status = 422, description = "Invalid body or unknown provider", body = ValidationErrorBody),
+        (status = 429, description = "`too_many_attempts`: the token is locked", body = ErrorBody),
+    ),
+    security(("link_token" = []))
+)]
+async fn complete_mfa(
+    State(state): State<AppState>,
+    WidgetToken(row): WidgetToken,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Json<FlowResponse>> {
+    check_token(&row)?;
+    let provider = flow_provider(&state, &row, &slug, AuthType::Password)?;
+    let req: MfaRequest = parse_json(&headers, &body)?;
+    let resp = settle(&state, &row.token_hash, provider, "mfa", |row| {
+        match (&row.mfa_provider, &row.mfa_external_id) {
+            (Some(p), Some(ext)) if *p == provider.slug => {
+                Ok((sandbox::mfa_outcome(&req.mfa_code, ext), true))
+            }
+            _ => Err(AppError::invalid_provider(format!(
+                "No MFA challenge is pending for {} on this link token.",
+                provider.name
+            ))),
+        }
+    })
+    .await?;
+    Ok(Json(resp))
+}
+
+/// Connect an email provider.
+#[utoipa::path(
+    post, path = "/v2/link/provider/email/{provider}", tag = "widget",
+    params(("provider" = String, Path, description = "Provider slug (an email provider)")),
+    request_body = EmailRequest,
+    responses(
+        (status = 200, description = "`success`, or `error` (`provider_credential_error`, `unsupported_region`)", body = FlowResponse),
+        (status = 400, description = "Missing link token, or `invalid_provider`", body = ErrorBody),
+        (status = 401, description = "`invalid_token`, `token_expired` or `token_consumed`", body = ErrorBody),
+        (status = 415, description = "Not a JSON body", body = ErrorBody),
+        (status = 422, description = "Invalid body (e.g. a malformed email) or unknown provider", body = ValidationErrorBody),
+        (status = 429, description = "`too_many_attempts`: the token is locked", body = ErrorBody),
+    ),
+    security(("link_token" = []))
+)]
+async fn email(
+    State(state): State<AppState>,
+    WidgetToken(row): WidgetToken,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Json<FlowResponse>> {
+    check_token(&row)?;
+    let provider = flow_provider(&state, &row, &slug, AuthType::Email)?;
+    let req: EmailRequest = parse_json(&headers, &body)?;
+    if !sandbox::is_valid_email(&req.email) {
+        return Err(AppError::validation(
+            &["body", "email"],
+            "value is not a valid email address",
+            "value_error",
+        ));
+    }
+    let resp = settle(&state, &row.token_hash, provider, "email", |_| {
+        Ok((
+            sandbox::email_outcome(provider, &req.email, req.region.as_deref()),
+            false,
+        ))
+    })
+    .await?;
+    Ok(Json(resp))
+}
