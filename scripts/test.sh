@@ -26,6 +26,7 @@ cargo test -p link-widget --target wasm32-unknown-unknown --test '*'
 
 step "release builds for the e2e suite"
 scripts/build-widget.sh
+node bench/size-check.js   # size budget: bench/size-budget.json (brotli total of the download)
 cargo build --release -p link-server --quiet
 
 step "e2e tests (Playwright + Chromium)"

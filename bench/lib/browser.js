@@ -1,0 +1,427 @@
+// The browser half of the benchmark: headless Debian Chromium driven by playwright-core, a host
+// page on its own origin (like a customer's), the widget's files and API on link-server's.
+//   load:   script tag inserted → onLoad, cold (new context) and warm (same context, HTTP cache)
+//   open:   open(token) → agreement painted; Continue → picker interactive (network vs widget)
+//   search: keystroke → filtered list painted (catalog of ≥ 300 providers)
+//   memory: JS heap, wasm memory and DOM counters after 1 and after 50 open/close cycles
+"use strict";
+const path = require("path");
+const { installPageHelpers } = require("./page-helpers");
+const { summary, na, attempt, log, withTimeout } = require("./util");
+
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+function playwright() {
+  // bench/package.json pins playwright-core; scripts/bench.sh installs it.
+  return require(path.join(__dirname, "..", "node_modules", "playwright-core"));
+}
+
+/** In the host page: inserts the script tag, resolves when onLoad fires. */
+function pageLoadWidget({ widgetBase, apiBase }) {
+  return new Promise((resolve, reject) => {
+    const errors = [];
+    window.addEventListener("error", (e) => errors.push(String(e.message)));
+    const timer = setTimeout(() => reject(new Error(`onLoad did not fire within 15 s ${errors.join("; ")}`)), 15000);
+    const t0 = performance.now();
+    const s = document.createElement("script");
+    s.src = widgetBase + "/initialize.js";
+    s.onerror = () => {
+      clearTimeout(timer);
+      reject(new Error("initialize.js failed to load"));
+    };
+    s.onload = () => {
+      const script = performance.now() - t0;
+      window.__vlb.state.events = [];
+      window.__vlb.state.exits = [];
+      window.__vlb.handler = window.Vital.create({
+        env: "sandbox",
+        apiBaseUrl: apiBase,
+        onLoad: () => {
+          clearTimeout(timer);
+          const ready = performance.getEntriesByName("vital-link:ready")[0];
+          resolve({
+            total: performance.now() - t0,
+            script,
+            ready: ready ? ready.startTime - t0 : null,
+          });
+        },
+        onEvent: (name) => window.__vlb.state.events.push(name),
+        onExit: (m) => window.__vlb.state.exits.push(m),
+        onError: () => {},
+        onSuccess: () => {},
+      });
+    };
+    document.head.appendChild(s);
+  });
+}
+
+class BrowserBench {
+  constructor({ hostUrl, widgetBase, apiBase, createToken, runs, cycles }) {
+    Object.assign(this, { hostUrl, widgetBase, apiBase, createToken, runs, cycles });
+  }
+
+  async start() {
+    const { chromium } = playwright();
+    this.browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+    this.version = this.browser.version();
+  }
+
+  async stop() {
+    if (this.browser) await this.browser.close().catch(() => {});
+  }
+
+  async newPage(context) {
+    const ctx = context || (await this.browser.newContext({ viewport: { width: 1280, height: 800 } }));
+    await ctx.addInitScript(installPageHelpers);
+    const page = await ctx.newPage();
+    page.problems = [];
+    page.on("pageerror", (e) => page.problems.push(`pageerror: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error") page.problems.push(`console: ${m.text()}`);
+    });
+    return { ctx, page };
+  }
+
+  async gotoHost(page) {
+    await page.goto(this.hostUrl + "/", { waitUntil: "load" });
+  }
+
+  async loadWidget(page) {
+    try {
+      return await page.evaluate(pageLoadWidget, { widgetBase: this.widgetBase, apiBase: this.apiBase });
+    } catch (e) {
+      const extra = page.problems.length ? ` (${page.problems.slice(-2).join("; ")})` : "";
+      throw new Error(e.message.replace(/^page\.evaluate: (Error: )?/, "").split("\n")[0] + extra);
+    }
+  }
+
+  /** Script tag → onLoad: cold (a fresh context each run) and warm (one context, reloaded). */
+  async load() {
+    const cold = [];
+    const coldScript = [];
+    let downloads = null;
+    for (let i = 0; i < this.runs; i++) {
+      const { ctx, page } = await this.newPage();
+      const seen = [];
+      if (i === 0) {
+        page.on("requestfinished", async (req) => {
+          if (!req.url().startsWith(this.widgetBase)) return;
+          try {
+            const sizes = await req.sizes();
+            const resp = await req.response();
+            seen.push({
+              file: new URL(req.url()).pathname.replace(/^\//, ""),
+              status: resp ? resp.status() : null,
+              content_encoding: resp ? (await resp.allHeaders())["content-encoding"] || "identity" : null,
+              body_bytes: sizes.responseBodySize,
+              header_bytes: sizes.responseHeadersSize,
+            });
+          } catch {
+            /* the page may be gone */
+          }
+        });
+      }
+      await this.gotoHost(page);
+      const r = await this.loadWidget(page);
+      cold.push(r.total);
+      coldScript.push(r.script);
+      if (i === 0) {
+        await page.waitForTimeout(200);
+        downloads = seen.filter((d) => !/^v2\//.test(d.file));
+      }
+      await ctx.close();
+    }
+    const { ctx, page } = await this.newPage();
+    await this.gotoHost(page);
+    await this.loadWidget(page); // primes the HTTP cache
+    const warm = [];
+    for (let i = 0; i < this.runs; i++) {
+      await this.gotoHost(page);
+      warm.push((await this.loadWidget(page)).total);
+    }
+    await ctx.close();
+    return {
+      cold: summary(cold),
+      warm: summary(warm),
+      cold_initialize_js_onload: summary(coldScript),
+      downloaded_by_host_page: downloads,
+      method:
+        "performance.now() in the host page from appending <script src=initialize.js> to Vital.create({onLoad}) firing; " +
+        "cold: a new browser context per run (empty HTTP cache); warm: one context, the host page navigated to again " +
+        "(HTTP cache as link-server's headers allow)",
+    };
+  }
+
+  /** A page on the host origin with the widget's module loaded (onLoad fired). */
+  async readyPage() {
+    const { ctx, page } = await this.newPage();
+    await this.gotoHost(page);
+    await this.loadWidget(page);
+    return { ctx, page };
+  }
+
+  /** open(token) → agreement painted; Continue → picker interactive. */
+  async open() {
+    const { ctx, page } = await this.readyPage();
+    const runs = { agreement: [], agreementNet: [], picker: [], pickerNet: [] };
+    let example = null;
+    let pickerNa = null;
+    try {
+      for (let i = 0; i <= this.runs; i++) {
+        const token = await this.createToken();
+        const r = await withTimeout(page.evaluate(pageOpenOnce, { token, apiBase: this.apiBase }), 30000, "open run");
+        if (r.error) {
+          const extra = page.problems.length ? ` (${page.problems.slice(-2).join("; ")})` : "";
+          throw new Error(r.error + extra);
+        }
+        if (i === 0) {
+          example = r; // the first run warms up the widget's code paths: not counted
+          continue;
+        }
+        runs.agreement.push(r.agreement.total);
+        runs.agreementNet.push(r.agreement.network);
+        if (r.picker && !r.picker.error) {
+          runs.picker.push(r.picker.total);
+          runs.pickerNet.push(r.picker.network);
+        } else pickerNa = r.picker ? r.picker.error : "no picker";
+      }
+    } finally {
+      await ctx.close();
+    }
+    const split = (total, net) => ({
+      total: summary(total),
+      network: summary(net),
+      widget: summary(total.map((t, i) => t - net[i])),
+    });
+    return {
+      open_to_agreement: split(runs.agreement, runs.agreementNet),
+      continue_to_picker: runs.picker.length ? split(runs.picker, runs.pickerNet) : na(pickerNa || "picker not reached"),
+      first_run: example,
+      method:
+        "open: handler.open(token) → the agreement's Continue button is in the DOM, then the next animation frame " +
+        "has been produced; Continue: click() → search input and provider list shown, same paint rule. network = the " +
+        "time at least one API fetch (Resource Timing, link-server origin) was in flight within that interval; " +
+        "widget = total − network. A new link token per run; one unmeasured warm-up run.",
+    };
+  }
+
+  /** Keystroke in the picker's search box → the filtered list painted. */
+  async search(providerNames) {
+    const { ctx, page } = await this.readyPage();
+    try {
+      const token = await this.createToken();
+      const r = await withTimeout(page.evaluate(pageOpenOnce, { token, apiBase: this.apiBase }), 30000, "open");
+      if (r.error) throw new Error(r.error);
+      if (!r.picker || r.picker.error) throw new Error(`picker not reached: ${r.picker ? r.picker.error : "?"}`);
+      const full = await page.evaluate(() => window.__vlb.providerItems(window.__vlb.root()).length);
+      const key = pickKey(providerNames);
+      const input = page.locator("vital-link-widget input[type=search]");
+      const samples = [];
+      let shown = null;
+      for (let i = 0; i <= this.runs; i++) {
+        await input.fill("");
+        await page.evaluate(
+          (n) => window.__vlb.waitFor(() => window.__vlb.providerItems(window.__vlb.root()).length >= n, 5000),
+          full,
+        );
+        await page.evaluate(() => {
+          const v = window.__vlb;
+          const input = v.searchInput(v.root());
+          const before = v.providerItems(v.root()).length;
+          const s = (v.state.search = { before, key: null });
+          input.addEventListener(
+            "keydown",
+            (e) => {
+              const t = v.now();
+              s.key = e.timeStamp > 0 && e.timeStamp <= t ? e.timeStamp : t;
+            },
+            { once: true, capture: true },
+          );
+          s.done = v.waitFor(() => v.providerItems(v.root()).length !== before, 5000).then((r) => {
+            s.after = v.providerItems(v.root()).length;
+            return r;
+          });
+        });
+        await input.press(key);
+        const res = await page.evaluate(async () => {
+          const s = window.__vlb.state.search;
+          const r = await s.done;
+          return { ...r, key: s.key, before: s.before, after: s.after };
+        });
+        if (res.timeout) throw new Error(`typing "${key}" did not change the list of ${full} providers within 5 s`);
+        shown = { before: res.before, after: res.after };
+        if (i > 0) samples.push(res.painted - res.key);
+      }
+      return {
+        keystroke_to_filtered_list: summary(samples),
+        providers_listed: full,
+        catalog_size: providerNames.length,
+        key,
+        items_before_after: shown,
+        method:
+          `the search box emptied and the full list back, then one key ("${key}") pressed through CDP input; from the ` +
+          "keydown's timestamp to the list's shown-item count changing in the DOM and the next frame produced. One " +
+          "unmeasured warm-up run.",
+      };
+    } finally {
+      await ctx.close();
+    }
+  }
+
+  /** JS heap, wasm memory and DOM counters after the first open/close cycle and after N. */
+  async memory() {
+    const { ctx, page } = await this.readyPage();
+    try {
+      const cdp = await ctx.newCDPSession(page);
+      const token = await this.createToken();
+      const snapshot = async () => {
+        for (let i = 0; i < 2; i++) await cdp.send("HeapProfiler.collectGarbage");
+        const heap = await cdp.send("Runtime.getHeapUsage");
+        const dom = await cdp.send("Memory.getDOMCounters").catch(() => ({}));
+        const wasm = await page.evaluate(async (base) => {
+          try {
+            // The module is already initialised: its init returns the instance's exports at once.
+            const m = await import(base + "/link-widget.js");
+            const exp = await m.default();
+            return exp && exp.memory ? exp.memory.buffer.byteLength : null;
+          } catch {
+            return null;
+          }
+        }, this.widgetBase);
+        return { js_heap_used: heap.usedSize, js_heap_total: heap.totalSize, wasm_memory: wasm, dom_nodes: dom.nodes ?? null, js_event_listeners: dom.jsEventListeners ?? null };
+      };
+      let first = null;
+      for (let i = 1; i <= this.cycles; i++) {
+        const r = await withTimeout(page.evaluate(pageOpenClose, { token }), 20000, `open/close cycle ${i}`);
+        if (r.error) throw new Error(`cycle ${i}: ${r.error}`);
+        if (i === 1) first = await snapshot();
+      }
+      const last = await snapshot();
+      const growth = {};
+      for (const k of Object.keys(first)) {
+        growth[k] = first[k] == null || last[k] == null ? null : last[k] - first[k];
+      }
+      return {
+        cycles: this.cycles,
+        after_first: first,
+        after_last: last,
+        growth,
+        method:
+          "each cycle: open(token) → agreement shown → handler.exit() → <vital-link-widget> removed. Before each reading " +
+          "two CDP HeapProfiler.collectGarbage; JS heap from CDP Runtime.getHeapUsage; wasm memory = the instance's " +
+          "WebAssembly.Memory buffer size (exports of the already-initialised link-widget.js); DOM counters from CDP " +
+          "Memory.getDOMCounters. Wasm memory never shrinks: growth there means the heap's peak grew.",
+      };
+    } finally {
+      await ctx.close();
+    }
+  }
+}
+
+/** In the page: one open → agreement, then Continue → picker, then exit. */
+async function pageOpenOnce({ token, apiBase }) {
+  const v = window.__vlb;
+  const out = {};
+  if (v.host()) {
+    v.handler.exit();
+    await v.waitFor(() => !v.host(), 5000);
+  }
+  v.reset();
+  const t0 = v.now();
+  const shown = v.waitFor(() => v.agreementReady(), 10000);
+  v.handler.open(token);
+  const a = await shown;
+  if (a.timeout) {
+    const r = v.root();
+    const txt = r ? (r.textContent || "").replace(/\s+/g, " ").trim().slice(0, 160) : "no widget element";
+    return { error: `the agreement screen (a "Continue" button) did not appear within 10 s; shown: ${txt}` };
+  }
+  const net = v.network(apiBase, t0, a.dom);
+  out.agreement = { total: a.painted - t0, dom: a.dom - t0, network: net.busy, requests: net.requests, marks: v.marks(t0) };
+
+  v.reset();
+  const btn = v.findButton(v.root(), /^continue$/i);
+  const t1 = v.now();
+  const picker = v.waitFor(() => v.pickerReady(), 10000);
+  btn.click();
+  const p = await picker;
+  if (p.timeout) {
+    const r = v.root();
+    out.picker = { error: `no picker (search input + provider list) within 10 s after Continue; shown: ${r ? (r.textContent || "").replace(/\s+/g, " ").trim().slice(0, 160) : "nothing"}` };
+  } else {
+    const pn = v.network(apiBase, t1, p.dom);
+    out.picker = { total: p.painted - t1, dom: p.dom - t1, network: pn.busy, requests: pn.requests, marks: v.marks(t1), items: v.providerItems(v.root()).length };
+  }
+  return out;
+}
+
+/** In the page: open → agreement shown → exit → widget gone. */
+async function pageOpenClose({ token }) {
+  const v = window.__vlb;
+  const shown = v.waitFor(() => v.agreementReady(), 10000);
+  v.handler.open(token);
+  if ((await shown).timeout) return { error: "the agreement screen did not appear within 10 s" };
+  const gone = v.waitFor(() => !v.host(), 5000);
+  v.handler.exit();
+  if ((await gone).timeout) return { error: "the widget element stayed after exit()" };
+  v.reset();
+  return {};
+}
+
+/** A key that changes the list: present in some provider names but not all (fewest first). */
+function pickKey(names) {
+  const lower = names.map((n) => n.toLowerCase());
+  let best = null;
+  for (const c of "qzxjvkwyhgupbfmdclrstnoiae") {
+    const hits = lower.filter((n) => n.includes(c)).length;
+    if (hits > 0 && hits < lower.length && (!best || hits < best.hits)) best = { c, hits };
+  }
+  return best ? best.c : "q";
+}
+
+async function runBrowserBench(opts) {
+  const bench = new BrowserBench(opts);
+  const started = await attempt("browser: launch chromium", () => bench.start());
+  if (started && started.na) {
+    const reason = `chromium: ${started.na}`;
+    return { load: na(reason), open: na(reason), search: na(reason), memory: na(reason) };
+  }
+  try {
+    const out = { chromium: bench.version };
+    out.load = await attempt("browser: load (cold/warm)", () => bench.load());
+    const loaded = !out.load.na;
+    const why = (r) => (loaded ? r : `the widget does not load: ${out.load.na}`);
+    if (!opts.createToken) {
+      out.open = na(why(opts.noTokenReason));
+      out.search = na(why(opts.noTokenReason));
+      out.memory = na(why(opts.noTokenReason));
+    } else if (!loaded) {
+      out.open = out.search = out.memory = na(why(""));
+    } else {
+      out.open = await attempt("browser: open / continue", () => bench.open());
+      out.search = opts.providerNames
+        ? await attempt("browser: search", () => bench.search(opts.providerNames))
+        : na(opts.noProvidersReason || "no provider catalog");
+      out.memory = await attempt("browser: memory (open/close cycles)", () => bench.memory());
+    }
+    return out;
+  } finally {
+    await bench.stop();
+    log("browser: closed");
+  }
+}
+
+module.exports = { runBrowserBench, pickKey };

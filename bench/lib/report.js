@@ -1,0 +1,132 @@
+// Renders results.json as the one table scripts/bench.sh prints (Markdown, so it pastes as is).
+"use strict";
+
+const int = (n) => (n == null || !Number.isFinite(n) ? "n/a" : Math.round(n).toLocaleString("en-US"));
+const ms = (n) => (n == null || !Number.isFinite(n) ? "n/a" : n.toFixed(1));
+const kib = (n) => (n == null || !Number.isFinite(n) ? "n/a" : `${(n / 1024).toFixed(1)} KiB`);
+const mib = (n) => (n == null || !Number.isFinite(n) ? "n/a" : `${(n / 1048576).toFixed(1)} MiB`);
+const signed = (n, f) => (n == null || !Number.isFinite(n) ? "n/a" : (n > 0 ? "+" : n < 0 ? "−" : "±") + f(Math.abs(n)));
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : "n/a");
+
+function renderTable(r) {
+  const rows = [];
+  const section = (title, a = "", b = "", c = "", note = "") => rows.push({ section: true, cells: [`**${title}**`, a, b, c, note] });
+  const row = (label, a, b, c, note = "") => rows.push({ cells: [label, a, b, c, note] });
+  const naRow = (label, fig) => row(label, "n/a", "", "", fig && fig.na ? fig.na : "not measured");
+
+  // 1. transfer size
+  section("Transfer size (bytes)", "raw", "gzip -9", "brotli -11", "");
+  const w = r.size && r.size.widget;
+  if (!w || w.na) naRow("widget", w);
+  else {
+    for (const f of w.files) row(`  widget: ${f.name}`, int(f.raw), int(f.gzip), int(f.brotli));
+    row("  **widget total**", int(w.total.raw), int(w.total.gzip), int(w.total.brotli), "what a host page downloads (dist/ minus *.html)");
+  }
+  const ref = r.size && r.size.reference;
+  if (!ref || ref.na) naRow("reference counter", ref);
+  else {
+    for (const f of ref.files) row(`  reference: ${f.name}`, int(f.raw), int(f.gzip), int(f.brotli));
+    row("  **reference total**", int(ref.total.raw), int(ref.total.gzip), int(ref.total.brotli), "minimal Leptos 0.8 CSR counter, same profile");
+  }
+  if (w && !w.na && ref && !ref.na) {
+    row(
+      "  widget / reference",
+      ratio(w.total.raw, ref.total.raw),
+      ratio(w.total.gzip, ref.total.gzip),
+      ratio(w.total.brotli, ref.total.brotli),
+      `widget − reference = ${int(w.total.brotli - ref.total.brotli)} bytes brotli`,
+    );
+  }
+  const b = r.size && r.size.budget;
+  if (b && !b.na) {
+    row("  size budget (CI)", "", "", int(b.total_brotli_bytes), b.within ? `ok, ${int(b.total_brotli_bytes - b.measured)} bytes to spare` : `OVER by ${int(b.measured - b.total_brotli_bytes)} bytes`);
+  }
+  if (r.load && r.load.downloaded_by_host_page) {
+    const d = r.load.downloaded_by_host_page;
+    const onWire = d.reduce((s, x) => s + (x.body_bytes || 0), 0);
+    const by = r.meta.widget_files_served_by === "link-server" ? "link-server" : "the fallback server";
+    row(`  on the wire (as served by ${by})`, "", "", int(onWire), d.map((x) => `${x.file}: ${x.content_encoding}`).join(", ") || "");
+  }
+
+  // 2. load
+  section("Load (ms)", "median", "p95", "runs", "script tag inserted → onLoad");
+  for (const [k, label] of [["cold", "  cold (new context, no cache)"], ["warm", "  warm (HTTP cache, same context)"]]) {
+    if (!r.load || r.load.na) naRow(label, r.load);
+    else row(label, ms(r.load[k].median), ms(r.load[k].p95), String(r.load[k].n));
+  }
+
+  // 3. open
+  section("Open (ms)", "median", "p95", "runs", "total = network + widget");
+  const split = (label, fig) => {
+    if (!fig || fig.na) return naRow(label, fig || r.open);
+    row(label, ms(fig.total.median), ms(fig.total.p95), String(fig.total.n));
+    row("    network (API fetches in flight)", ms(fig.network.median), ms(fig.network.p95), "");
+    row("    widget (total − network)", ms(fig.widget.median), ms(fig.widget.p95), "");
+  };
+  split("  open(token) → agreement painted", r.open && !r.open.na ? r.open.open_to_agreement : r.open);
+  split("  Continue → picker interactive", r.open && !r.open.na ? r.open.continue_to_picker : r.open);
+
+  // 4. search
+  section("Search (ms)", "median", "p95", "runs", "");
+  if (!r.search || r.search.na) naRow("  keystroke → filtered list painted", r.search);
+  else {
+    const s = r.search;
+    row("  keystroke → filtered list painted", ms(s.keystroke_to_filtered_list.median), ms(s.keystroke_to_filtered_list.p95), String(s.keystroke_to_filtered_list.n), `${s.catalog_size} providers; "${s.key}": ${s.items_before_after.before} → ${s.items_before_after.after} shown`);
+  }
+
+  // 6. memory
+  const m = r.memory;
+  section("Memory", "after 1", m && !m.na ? `after ${m.cycles}` : "after 50", "growth", "open/close cycles, after GC");
+  if (!m || m.na) naRow("  JS heap / wasm memory", m);
+  else {
+    row("  JS heap used", kib(m.after_first.js_heap_used), kib(m.after_last.js_heap_used), signed(m.growth.js_heap_used, kib));
+    if (m.after_first.wasm_memory == null) row("  wasm memory", "n/a", "", "", "WebAssembly.Memory not reachable");
+    else row("  wasm memory", kib(m.after_first.wasm_memory), kib(m.after_last.wasm_memory), signed(m.growth.wasm_memory, kib));
+    row("  DOM nodes", int(m.after_first.dom_nodes), int(m.after_last.dom_nodes), signed(m.growth.dom_nodes, int));
+    row("  JS event listeners", int(m.after_first.js_event_listeners), int(m.after_last.js_event_listeners), signed(m.growth.js_event_listeners, int));
+  }
+
+  // 5. server
+  const sv = r.server;
+  section("Server", "req/s", "p50 ms", "p99 ms", "");
+  const loadRows = [
+    ["link_token", "POST /v2/link/token"],
+    ["link_providers", "GET /v2/link/providers"],
+  ];
+  if (!sv || sv.na) naRow("  link-server under load", sv);
+  else {
+    for (const [key, name] of loadRows) {
+      for (const mode of Object.keys(sv[key] || {})) {
+        const x = sv[key][mode];
+        const label = mode === "saturation" ? `  ${name}, saturation` : `  ${name} @ ${mode.replace("fixed_", "")} req/s`;
+        if (x.na) naRow(label, x);
+        else {
+          const notes = [`${x.connections} conn`];
+          if (x.errors) notes.push(`${x.errors} errors`);
+          if (x.unfinished) notes.push(`${x.unfinished} unfinished`);
+          if (x.avg_body_bytes) notes.push(`${int(x.avg_body_bytes)} B/answer`);
+          row(label, int(x.rps), ms(x.p50_ms), ms(x.p99_ms), notes.join(", "));
+        }
+      }
+    }
+    row("  peak RSS (VmHWM)", mib(sv.peak_rss_bytes), "", "", `RSS at start ${mib(sv.rss_at_start_bytes)}`);
+  }
+
+  // layout
+  const width = [0, 0, 0, 0, 0];
+  for (const x of rows) x.cells.forEach((c, i) => (width[i] = Math.max(width[i], String(c).length)));
+  const line = (cells) =>
+    "| " +
+    cells
+      .map((c, i) => (i === 0 || i === 4 ? String(c).padEnd(width[i]) : String(c).padStart(width[i])))
+      .join(" | ") +
+    " |";
+  const head = line(["Figure", "", "", "", "Notes"]);
+  const sep = "|" + width.map((wd, i) => (i === 0 || i === 4 ? "-".repeat(wd + 2) : "-".repeat(wd + 1) + ":")).join("|") + "|";
+  const title =
+    `Vital Link widget benchmark — ${r.meta.date}, commit ${r.meta.commit}${r.meta.dirty ? "+dirty" : ""}, ` +
+    `${r.meta.cpus} CPUs, load avg ${r.meta.loadavg_at_start}, ${r.meta.chromium || "chromium n/a"}`;
+  return [title, "", head, sep, ...rows.map((x) => line(x.cells))].join("\n");
+}
+
+module.exports = { renderTable };
