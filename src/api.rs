@@ -1,18 +1,23 @@
 //! All I/O with the Link API. Every failure becomes one typed [`ApiError`].
 
-use link_contract::{ErrorBody, TeamLinkConfig, LINK_TOKEN_HEADER};
-use serde::de::DeserializeOwned;
+use link_contract::{
+    EmailRequest, ErrorBody, FlowResponse, LinkProvider, LinkStateResponse, LinkTokenInfo,
+    MfaRequest, PasswordRequest, TeamLinkConfig, LINK_TOKEN_HEADER,
+};
+use serde::{de::DeserializeOwned, Serialize};
 
 /// A failed call, in the contract's terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
-    /// The server answered with the contract's error body.
+    /// The server answered with the contract's error body `{"detail": {...}}`.
     Link {
         status: u16,
         error_type: String,
         message: String,
     },
-    /// No answer (server down, CORS, offline).
+    /// 422: the request failed validation (e.g. a malformed email address).
+    Invalid,
+    /// No answer (server down, CORS, offline) or no answer in time.
     Network,
     /// An answer that is not what the contract says.
     BadResponse { status: u16 },
@@ -23,21 +28,83 @@ impl ApiError {
     pub fn error_type(&self) -> &str {
         match self {
             ApiError::Link { error_type, .. } => error_type,
-            ApiError::Network | ApiError::BadResponse { .. } => "provider_api_error",
+            ApiError::Invalid => "invalid_input",
+            ApiError::Network => "network_error",
+            ApiError::BadResponse { .. } => "provider_api_error",
         }
+    }
+
+    /// The server's developer-readable message, if any.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            ApiError::Link { message, .. } if !message.is_empty() => Some(message),
+            _ => None,
+        }
+    }
+
+    /// Errors the user fixes in the form (shown inline, no error screen).
+    pub fn is_inline(&self) -> bool {
+        matches!(self, ApiError::Invalid)
+            || matches!(
+                self.error_type(),
+                "provider_credential_error" | "incorrect_mfa_code" | "unsupported_region"
+            )
     }
 }
 
-/// Maps a non-2xx response to an [`ApiError`].
+/// Maps a non-2xx response to an [`ApiError`]; the legacy 400 `INVALID_CREDENTIALS` form
+/// becomes `provider_credential_error`.
 pub fn map_error(status: u16, body: &str) -> ApiError {
-    match serde_json::from_str::<ErrorBody>(body) {
-        Ok(b) => ApiError::Link {
-            status,
-            error_type: b.detail.error_type,
-            message: b.detail.error_message,
-        },
-        Err(_) => ApiError::BadResponse { status },
+    if status == 422 {
+        return ApiError::Invalid;
     }
+    match serde_json::from_str::<ErrorBody>(body) {
+        Ok(b) => {
+            let error_type =
+                if b.detail.error_type.is_empty() && b.detail.error_code == "INVALID_CREDENTIALS" {
+                    "provider_credential_error".to_owned()
+                } else {
+                    b.detail.error_type
+                };
+            ApiError::Link {
+                status,
+                error_type,
+                message: b.detail.error_message,
+            }
+        }
+        Err(_) => match serde_json::from_str::<LegacyErrorBody>(body) {
+            Ok(b) if b.detail.error_code.as_deref() == Some("INVALID_CREDENTIALS") => {
+                ApiError::Link {
+                    status,
+                    error_type: "provider_credential_error".into(),
+                    message: b.detail.error_message.unwrap_or_default(),
+                }
+            }
+            _ => ApiError::BadResponse { status },
+        },
+    }
+}
+
+/// Error bodies of older servers, where `error_type` may be missing.
+#[derive(serde::Deserialize)]
+struct LegacyErrorBody {
+    detail: LegacyDetail,
+}
+
+#[derive(serde::Deserialize)]
+struct LegacyDetail {
+    #[serde(default)]
+    error_code: Option<String>,
+    #[serde(default)]
+    error_message: Option<String>,
+}
+
+/// Everything the widget needs before its first real screen.
+#[derive(Debug, Clone)]
+pub struct Initial {
+    pub info: LinkTokenInfo,
+    pub team: TeamLinkConfig,
+    pub providers: Vec<LinkProvider>,
 }
 
 /// The Link API as seen with one link token.
@@ -53,22 +120,104 @@ impl Api {
         Self { base, token }
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        let resp = gloo_net::http::Request::get(&format!("{}{}", self.base, path))
-            .header(LINK_TOKEN_HEADER, &self.token)
-            .send()
-            .await
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<T, ApiError> {
+        let url = [self.base.as_str(), path].concat();
+        let builder = if body.is_some() {
+            gloo_net::http::Request::post(&url).header("content-type", "application/json")
+        } else {
+            gloo_net::http::Request::get(&url)
+        }
+        .header(LINK_TOKEN_HEADER, &self.token);
+        let request = match body {
+            Some(b) => builder.body(b).map_err(|_| ApiError::Network)?,
+            None => builder.build().map_err(|_| ApiError::Network)?,
+        };
+        let sent = crate::host::with_timeout(request.send(), 20_000).await;
+        crate::host::mark("vital-link:api:", path);
+        let resp = sent
+            .ok_or(ApiError::Network)?
             .map_err(|_| ApiError::Network)?;
         let status = resp.status();
-        let body = resp.text().await.map_err(|_| ApiError::Network)?;
+        let text = resp.text().await.map_err(|_| ApiError::Network)?;
         if !(200..300).contains(&status) {
-            return Err(map_error(status, &body));
+            return Err(map_error(status, &text));
         }
-        serde_json::from_str(&body).map_err(|_| ApiError::BadResponse { status })
+        serde_json::from_str(&text).map_err(|_| ApiError::BadResponse { status })
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        self.send(path, None).await
+    }
+
+    async fn post<T: DeserializeOwned, B: Serialize>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let body = serde_json::to_string(body).map_err(|_| ApiError::Network)?;
+        self.send(path, Some(body)).await
     }
 
     pub async fn team_config(&self) -> Result<TeamLinkConfig, ApiError> {
         self.get("/v2/team/link/config").await
+    }
+
+    /// Token info, team config and providers, fetched in parallel.
+    pub async fn initial(&self) -> Result<Initial, ApiError> {
+        let (info, team, providers) = futures::join!(
+            self.get::<LinkTokenInfo>("/v2/link/token/info"),
+            self.team_config(),
+            self.get::<Vec<LinkProvider>>("/v2/link/providers"),
+        );
+        Ok(Initial {
+            info: info?,
+            team: team?,
+            providers: providers?,
+        })
+    }
+
+    pub async fn password(
+        &self,
+        provider: &str,
+        body: &PasswordRequest,
+    ) -> Result<FlowResponse, ApiError> {
+        self.post(&["/v2/link/provider/password/", provider].concat(), body)
+            .await
+    }
+
+    pub async fn complete_mfa(
+        &self,
+        provider: &str,
+        code: String,
+    ) -> Result<FlowResponse, ApiError> {
+        let path = ["/v2/link/provider/password/", provider, "/complete_mfa"].concat();
+        self.post(&path, &MfaRequest { mfa_code: code }).await
+    }
+
+    pub async fn email(
+        &self,
+        provider: &str,
+        body: &EmailRequest,
+    ) -> Result<FlowResponse, ApiError> {
+        self.post(&["/v2/link/provider/email/", provider].concat(), body)
+            .await
+    }
+
+    pub async fn oauth_provider(&self, provider: &str) -> Result<LinkProvider, ApiError> {
+        self.get(&["/v2/link/provider/oauth/", provider].concat())
+            .await
+    }
+
+    pub async fn state(&self) -> Result<LinkStateResponse, ApiError> {
+        self.get("/v2/link/state").await
     }
 }
 
@@ -83,7 +232,44 @@ mod tests {
             r#"{"detail":{"error_type":"token_expired","error_code":"INVALID_REQUEST","error_message":"expired"}}"#,
         );
         assert_eq!(e.error_type(), "token_expired");
+        assert_eq!(e.message(), Some("expired"));
         assert!(matches!(e, ApiError::Link { status: 401, .. }));
+        assert!(!e.is_inline());
+    }
+
+    #[test]
+    fn legacy_invalid_credentials_is_a_credential_error() {
+        let e = map_error(
+            400,
+            r#"{"detail":{"error_code":"INVALID_CREDENTIALS","error_message":"Credentials for provider are incorrect"}}"#,
+        );
+        assert_eq!(e.error_type(), "provider_credential_error");
+        assert!(e.is_inline());
+        let e = map_error(
+            400,
+            r#"{"detail":{"error_type":"provider_credential_error","error_code":"INVALID_CREDENTIALS","error_message":"x"}}"#,
+        );
+        assert_eq!(e.error_type(), "provider_credential_error");
+    }
+
+    #[test]
+    fn validation_failure_is_inline() {
+        let e = map_error(
+            422,
+            r#"{"detail":[{"loc":["body","email"],"msg":"bad","type":"value_error"}]}"#,
+        );
+        assert_eq!(e, ApiError::Invalid);
+        assert!(e.is_inline());
+    }
+
+    #[test]
+    fn unknown_error_types_pass_through() {
+        let e = map_error(
+            400,
+            r#"{"detail":{"error_type":"brand_new_error","error_code":"X","error_message":""}}"#,
+        );
+        assert_eq!(e.error_type(), "brand_new_error");
+        assert_eq!(e.message(), None);
     }
 
     #[test]

@@ -1,12 +1,17 @@
-//! The link session's flow: which view is shown and what is reported to the host page.
-//! Plain Rust, tested natively.
+//! The link session as a plain state machine: [`Flow::update`] takes what happened ([`Msg`]) and
+//! returns what to do ([`Effect`]): API calls, callbacks and events for the host page. The
+//! screens only render the [`Flow`] and send messages, so every rule here is tested natively.
 
-use send_wrapper::SendWrapper;
+use link_contract::{
+    AuthType, FlowResponse, FlowState, LinkProvider, LinkState, LinkStateResponse, LinkTokenInfo,
+    MfaMethod, RedirectPolicy, TeamLinkConfig,
+};
+use serde_json::{json, Value};
 
-use crate::api::Api;
+use crate::{api::ApiError, i18n::Lang};
 
 /// The views of the contract (section 7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum View {
     Agreement,
     ProviderPicker,
@@ -36,38 +41,861 @@ impl View {
     }
 }
 
-/// One open widget: its API client and the channel back to `initialize.js`.
-#[derive(Clone)]
-pub struct Session {
-    pub api: Api,
-    // wasm is single-threaded; the wrapper only satisfies Leptos' Send bounds.
-    emit: SendWrapper<js_sys::Function>,
+/// Where the OAuth hand-off stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OauthPhase {
+    /// "Continue to <provider>" not clicked yet.
+    Ready,
+    /// Clicked; waiting for `oauth_url`.
+    Starting { popup: bool },
+    /// The sign-in page is open (popup or tab); polling `/v2/link/state`.
+    Waiting { url: String, popup: bool },
 }
 
-impl Session {
-    pub fn new(api: Api, emit: js_sys::Function) -> Self {
-        Self {
-            api,
-            emit: SendWrapper::new(emit),
+/// A fixable error shown beside the form (wrong password, wrong code, bad email, region).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineError {
+    pub error_type: String,
+    pub message: Option<String>,
+}
+
+/// What is on screen, with the data it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    Loading,
+    Agreement,
+    Picker,
+    Password {
+        provider: LinkProvider,
+        busy: bool,
+        error: Option<InlineError>,
+    },
+    Mfa {
+        provider: LinkProvider,
+        method: MfaMethod,
+        hint: Option<String>,
+        busy: bool,
+        error: Option<InlineError>,
+    },
+    Email {
+        provider: LinkProvider,
+        busy: bool,
+        error: Option<InlineError>,
+    },
+    Oauth {
+        provider: LinkProvider,
+        phase: OauthPhase,
+    },
+    Success {
+        provider: LinkProvider,
+    },
+    Error {
+        error_type: String,
+        message: Option<String>,
+        provider: Option<String>,
+        retry: Option<Retry>,
+    },
+}
+
+impl Screen {
+    pub fn view(&self) -> View {
+        match self {
+            Screen::Loading => View::Loading,
+            Screen::Agreement => View::Agreement,
+            Screen::Picker => View::ProviderPicker,
+            Screen::Password { .. } => View::Password,
+            Screen::Mfa { .. } => View::Mfa,
+            Screen::Email { .. } => View::Email,
+            Screen::Oauth { .. } => View::Oauth,
+            Screen::Success { .. } => View::Success,
+            Screen::Error { .. } => View::Error,
         }
     }
 
-    /// Reports `kind` ("event", "exit", ...) with a JSON metadata object to the host page.
-    pub fn emit(&self, kind: &str, metadata: &serde_json::Value) {
-        let meta = js_sys::JSON::parse(&metadata.to_string()).unwrap_or(wasm_bindgen::JsValue::NULL);
-        let _ = self
-            .emit
-            .call2(&wasm_bindgen::JsValue::NULL, &kind.into(), &meta);
+    fn provider(&self) -> Option<&LinkProvider> {
+        match self {
+            Screen::Password { provider, .. }
+            | Screen::Mfa { provider, .. }
+            | Screen::Email { provider, .. }
+            | Screen::Oauth { provider, .. }
+            | Screen::Success { provider } => Some(provider),
+            _ => None,
+        }
     }
+}
+
+/// What Retry on the error screen does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Retry {
+    /// Load token info, team config and providers again.
+    Load,
+    /// Go back to this screen (the form the failed request came from).
+    Return(Box<Screen>),
+}
+
+/// An API call the flow asks for; its answer comes back as a [`Msg`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Token info, team config and providers, in parallel → [`Msg::Loaded`] / [`Msg::LoadFailed`].
+    Load,
+    Password {
+        provider: String,
+        username: String,
+        password: String,
+        region: Option<String>,
+    },
+    Mfa {
+        provider: String,
+        code: String,
+    },
+    Email {
+        provider: String,
+        email: String,
+        region: Option<String>,
+    },
+    /// `GET /v2/link/provider/oauth/{provider}` → [`Msg::OauthUrl`].
+    OauthUrl {
+        provider: String,
+    },
+}
+
+/// What happened: a user action or an API answer.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Loaded {
+        info: LinkTokenInfo,
+        team: TeamLinkConfig,
+        providers: Vec<LinkProvider>,
+    },
+    LoadFailed(ApiError),
+    Continue,
+    Back,
+    Close,
+    /// The search query after typing paused.
+    SearchSettled(String),
+    Select(String),
+    SubmitPassword {
+        username: String,
+        password: String,
+        region: Option<String>,
+    },
+    SubmitMfa(String),
+    SubmitEmail {
+        email: String,
+        region: Option<String>,
+    },
+    /// Answer of a password, MFA or email request.
+    Answer(Result<FlowResponse, ApiError>),
+    /// "Continue to <provider>" clicked; `popup` is false when the browser blocked it.
+    StartOauth {
+        popup: bool,
+    },
+    OauthUrl(Result<LinkProvider, ApiError>),
+    /// A poll of `/v2/link/state` while the sign-in page is open.
+    OauthState(LinkStateResponse),
+    /// The popup closed; the answer of the one last poll.
+    PopupClosed(Option<LinkStateResponse>),
+    Retry,
+}
+
+/// What the widget must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Call(Request),
+    /// `onEvent(name, metadata)` and `vital-link:event`.
+    Event(&'static str, Value),
+    /// `onSuccess`.
+    Success(Value),
+    /// `onError` (the error screen is shown).
+    Error(Value),
+    /// `onExit`, then the widget is removed.
+    Exit(Value),
+    /// Send the top page (or, hosted, this tab) to a URL.
+    Navigate(String),
+    /// Point the already opened popup at the sign-in page.
+    NavigatePopup(String),
+    ClosePopup,
+    /// Start (or keep) polling `/v2/link/state`.
+    Poll,
+    StopPoll,
+}
+
+/// Error types the user can fix in the form: shown inline, reported as `ERROR` events only.
+const INLINE_ERRORS: &[&str] = &[
+    "provider_credential_error",
+    "incorrect_mfa_code",
+    "unsupported_region",
+    "invalid_input",
+];
+
+/// Error types a Retry cannot fix.
+const FINAL_ERRORS: &[&str] = &[
+    "invalid_token",
+    "token_expired",
+    "token_consumed",
+    "too_many_attempts",
+    "invalid_provider",
+    "invalid_user_id",
+];
+
+/// The state of one link session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flow {
+    pub screen: Screen,
+    pub info: LinkTokenInfo,
+    pub team: Option<TeamLinkConfig>,
+    pub providers: Vec<LinkProvider>,
+    /// Hosted mode: the widget is the page; completion navigates this tab.
+    pub hosted: bool,
+    pub lang: Lang,
+    /// A success or an error screen was reached: Close then reports `error_type: null`.
+    finished: bool,
+    succeeded: bool,
+    exited: bool,
+}
+
+impl Flow {
+    /// A new session: shows Loading and asks for the initial load.
+    pub fn start(hosted: bool, lang: Lang) -> (Self, Vec<Effect>) {
+        let flow = Flow {
+            screen: Screen::Loading,
+            info: LinkTokenInfo::default(),
+            team: None,
+            providers: Vec::new(),
+            hosted,
+            lang,
+            finished: false,
+            succeeded: false,
+            exited: false,
+        };
+        let fx = vec![
+            Effect::Event("OPEN", json!({})),
+            Effect::Event("TRANSITION_VIEW", json!({"view": "LOADING"})),
+            Effect::Call(Request::Load),
+        ];
+        (flow, fx)
+    }
+
+    pub fn view(&self) -> View {
+        self.screen.view()
+    }
+
+    pub fn has_exited(&self) -> bool {
+        self.exited
+    }
+
+    /// The provider the token is restricted to (`provider` option): the picker is skipped.
+    pub fn fixed_provider(&self) -> Option<&LinkProvider> {
+        let slug = self.info.provider.as_deref()?;
+        self.providers.iter().find(|p| p.slug == slug)
+    }
+
+    /// Handles one message; returns the effects to run, in order.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        if self.exited {
+            return Vec::new();
+        }
+        let mut fx = Vec::new();
+        match msg {
+            Msg::Loaded {
+                info,
+                team,
+                providers,
+            } => {
+                if self.screen == Screen::Loading {
+                    self.info = info;
+                    self.team = Some(team);
+                    self.providers = providers;
+                    self.go(Screen::Agreement, &mut fx);
+                }
+            }
+            Msg::LoadFailed(e) => {
+                if self.screen == Screen::Loading {
+                    let retry = (!FINAL_ERRORS.contains(&e.error_type())).then_some(Retry::Load);
+                    self.fail(&e, retry, &mut fx);
+                }
+            }
+            Msg::Continue => match &self.screen {
+                Screen::Agreement => self.leave_agreement(&mut fx),
+                Screen::Success { .. } => self.close(&mut fx),
+                _ => {}
+            },
+            Msg::Back => self.back(&mut fx),
+            Msg::Close => self.close(&mut fx),
+            Msg::SearchSettled(query) => {
+                if self.screen == Screen::Picker {
+                    fx.push(Effect::Event("SEARCH_PROVIDER", json!({ "query": query })));
+                }
+            }
+            Msg::Select(slug) => {
+                if self.screen == Screen::Picker {
+                    if let Some(p) = self.providers.iter().find(|p| p.slug == slug).cloned() {
+                        fx.push(Effect::Event(
+                            "SELECT_PROVIDER",
+                            json!({ "provider": p.slug }),
+                        ));
+                        self.go(form_for(p), &mut fx);
+                    }
+                }
+            }
+            Msg::SubmitPassword {
+                username,
+                password,
+                region,
+            } => {
+                if let Screen::Password {
+                    provider,
+                    busy: busy @ false,
+                    error,
+                } = &mut self.screen
+                {
+                    *busy = true;
+                    *error = None;
+                    fx.push(Effect::Event(
+                        "SUBMIT_CREDENTIALS",
+                        json!({ "provider": provider.slug }),
+                    ));
+                    fx.push(Effect::Call(Request::Password {
+                        provider: provider.slug.clone(),
+                        username,
+                        password,
+                        region,
+                    }));
+                }
+            }
+            Msg::SubmitMfa(code) => {
+                if let Screen::Mfa {
+                    provider,
+                    busy: busy @ false,
+                    error,
+                    ..
+                } = &mut self.screen
+                {
+                    *busy = true;
+                    *error = None;
+                    fx.push(Effect::Event(
+                        "SUBMIT_MFA",
+                        json!({ "provider": provider.slug }),
+                    ));
+                    fx.push(Effect::Call(Request::Mfa {
+                        provider: provider.slug.clone(),
+                        code,
+                    }));
+                }
+            }
+            Msg::SubmitEmail { email, region } => {
+                if let Screen::Email {
+                    provider,
+                    busy: busy @ false,
+                    error,
+                } = &mut self.screen
+                {
+                    *busy = true;
+                    *error = None;
+                    fx.push(Effect::Event(
+                        "SUBMIT_CREDENTIALS",
+                        json!({ "provider": provider.slug }),
+                    ));
+                    fx.push(Effect::Call(Request::Email {
+                        provider: provider.slug.clone(),
+                        email,
+                        region,
+                    }));
+                }
+            }
+            Msg::Answer(answer) => self.answer(answer, &mut fx),
+            Msg::StartOauth { popup } => {
+                if let Screen::Oauth {
+                    provider,
+                    phase: phase @ OauthPhase::Ready,
+                } = &mut self.screen
+                {
+                    *phase = OauthPhase::Starting { popup };
+                    fx.push(Effect::Event(
+                        "OPEN_OAUTH",
+                        json!({ "provider": provider.slug }),
+                    ));
+                    fx.push(Effect::Call(Request::OauthUrl {
+                        provider: provider.slug.clone(),
+                    }));
+                }
+            }
+            Msg::OauthUrl(result) => self.oauth_url(result, &mut fx),
+            Msg::OauthState(state) => self.oauth_state(state, &mut fx),
+            Msg::PopupClosed(last) => {
+                if let Screen::Oauth {
+                    phase: OauthPhase::Waiting { popup: true, .. },
+                    provider,
+                } = &self.screen
+                {
+                    let slug = provider.slug.clone();
+                    match last {
+                        Some(s) if s.state != LinkState::Pending => self.oauth_state(s, &mut fx),
+                        _ => {
+                            fx.push(Effect::StopPoll);
+                            fx.push(Effect::Event("CLOSE_OAUTH", json!({ "provider": slug })));
+                            let back = if self.fixed_provider().is_some() {
+                                Screen::Agreement
+                            } else {
+                                Screen::Picker
+                            };
+                            self.go(back, &mut fx);
+                        }
+                    }
+                }
+            }
+            Msg::Retry => {
+                if let Screen::Error {
+                    retry: Some(retry), ..
+                } = &self.screen
+                {
+                    match retry.clone() {
+                        Retry::Load => {
+                            self.go(Screen::Loading, &mut fx);
+                            fx.push(Effect::Call(Request::Load));
+                        }
+                        Retry::Return(screen) => {
+                            self.finished = false;
+                            self.go(*screen, &mut fx);
+                        }
+                    }
+                }
+            }
+        }
+        fx
+    }
+
+    fn leave_agreement(&mut self, fx: &mut Vec<Effect>) {
+        match self.fixed_provider().cloned() {
+            // Hosted, one OAuth provider: straight to the provider's page in this tab.
+            Some(p) if self.hosted && p.auth_type == AuthType::Oauth => {
+                self.go(
+                    Screen::Oauth {
+                        provider: p.clone(),
+                        phase: OauthPhase::Starting { popup: false },
+                    },
+                    fx,
+                );
+                fx.push(Effect::Event("OPEN_OAUTH", json!({ "provider": p.slug })));
+                fx.push(Effect::Call(Request::OauthUrl { provider: p.slug }));
+            }
+            Some(p) => self.go(form_for(p), fx),
+            None if self.info.provider.is_some() => {
+                // The token names a provider the server does not offer (not linkable).
+                let e = ApiError::Link {
+                    status: 400,
+                    error_type: "invalid_provider".into(),
+                    message: String::new(),
+                };
+                self.fail(&e, None, fx);
+            }
+            None => self.go(Screen::Picker, fx),
+        }
+    }
+
+    fn back(&mut self, fx: &mut Vec<Effect>) {
+        let to = match &self.screen {
+            Screen::Picker => Screen::Agreement,
+            Screen::Password { busy: false, .. }
+            | Screen::Email { busy: false, .. }
+            | Screen::Oauth {
+                phase: OauthPhase::Ready,
+                ..
+            } => {
+                if self.fixed_provider().is_some() {
+                    Screen::Agreement
+                } else {
+                    Screen::Picker
+                }
+            }
+            Screen::Oauth { provider, .. } => {
+                fx.push(Effect::StopPoll);
+                fx.push(Effect::ClosePopup);
+                fx.push(Effect::Event(
+                    "CLOSE_OAUTH",
+                    json!({ "provider": provider.slug }),
+                ));
+                Screen::Oauth {
+                    provider: provider.clone(),
+                    phase: OauthPhase::Ready,
+                }
+            }
+            Screen::Mfa {
+                provider,
+                busy: false,
+                ..
+            } => Screen::Password {
+                provider: provider.clone(),
+                busy: false,
+                error: None,
+            },
+            _ => return,
+        };
+        self.go(to, fx);
+    }
+
+    fn close(&mut self, fx: &mut Vec<Effect>) {
+        let provider = self.screen.provider().map(|p| p.slug.clone());
+        let view = self.view().name();
+        let error_type = if self.finished {
+            Value::Null
+        } else {
+            json!("user_cancelled")
+        };
+        fx.push(Effect::StopPoll);
+        fx.push(Effect::ClosePopup);
+        fx.push(Effect::Event(
+            "EXIT",
+            json!({ "view": view, "provider": provider }),
+        ));
+        fx.push(Effect::Exit(json!({
+            "state": "exit",
+            "error_type": error_type,
+            "provider": provider,
+            "view": view,
+        })));
+        self.exited = true;
+        if !self.succeeded && self.info.on_close == Some(RedirectPolicy::Redirect) {
+            if let Some(url) = &self.info.redirect_url {
+                let mut params = vec![
+                    ("state", "error".to_owned()),
+                    ("error_type", "user_cancelled".to_owned()),
+                    ("error", "The user closed the widget.".to_owned()),
+                ];
+                if let Some(p) = &provider {
+                    params.push(("provider", p.clone()));
+                }
+                fx.push(Effect::Navigate(with_query(url, &params)));
+            }
+        }
+    }
+
+    fn answer(&mut self, answer: Result<FlowResponse, ApiError>, fx: &mut Vec<Effect>) {
+        let provider = match &mut self.screen {
+            Screen::Password { provider, busy, .. }
+            | Screen::Mfa { provider, busy, .. }
+            | Screen::Email { provider, busy, .. }
+                if *busy =>
+            {
+                *busy = false;
+                provider.clone()
+            }
+            _ => return,
+        };
+        let resp = match answer {
+            Ok(r) => r,
+            Err(e) => {
+                if e.is_inline() {
+                    return self.inline_error(e.error_type().to_owned(), None, fx);
+                }
+                let retry = self.retry_for(&e);
+                return self.fail(&e, retry, fx);
+            }
+        };
+        match resp.state {
+            FlowState::Success => self.succeed(provider, fx),
+            FlowState::PendingProviderMfa => {
+                let mfa = resp.provider_mfa.unwrap_or(link_contract::ProviderMfa {
+                    method: MfaMethod::Sms,
+                    hint: None,
+                });
+                self.go(
+                    Screen::Mfa {
+                        provider,
+                        method: mfa.method,
+                        hint: mfa.hint,
+                        busy: false,
+                        error: None,
+                    },
+                    fx,
+                );
+            }
+            FlowState::Error => {
+                let error_type = resp
+                    .error_type
+                    .unwrap_or_else(|| "provider_api_error".into());
+                if INLINE_ERRORS.contains(&error_type.as_str()) {
+                    self.inline_error(error_type, resp.error, fx);
+                } else {
+                    let e = ApiError::Link {
+                        status: 200,
+                        error_type,
+                        message: resp.error.unwrap_or_default(),
+                    };
+                    let retry = self.retry_for(&e);
+                    self.fail(&e, retry, fx);
+                }
+            }
+        }
+    }
+
+    fn inline_error(&mut self, error_type: String, message: Option<String>, fx: &mut Vec<Effect>) {
+        let provider = self.screen.provider().map(|p| p.slug.clone());
+        fx.push(Effect::Event(
+            "ERROR",
+            json!({ "error_type": error_type, "provider": provider }),
+        ));
+        if let Screen::Password { error, .. }
+        | Screen::Mfa { error, .. }
+        | Screen::Email { error, .. } = &mut self.screen
+        {
+            *error = Some(InlineError {
+                error_type,
+                message,
+            });
+        }
+    }
+
+    fn retry_for(&self, e: &ApiError) -> Option<Retry> {
+        if FINAL_ERRORS.contains(&e.error_type()) {
+            return None;
+        }
+        let mut back = self.screen.clone();
+        if let Screen::Password { error, .. }
+        | Screen::Mfa { error, .. }
+        | Screen::Email { error, .. } = &mut back
+        {
+            *error = None;
+        }
+        if let Screen::Oauth { phase, .. } = &mut back {
+            *phase = OauthPhase::Ready;
+        }
+        Some(Retry::Return(Box::new(back)))
+    }
+
+    fn succeed(&mut self, provider: LinkProvider, fx: &mut Vec<Effect>) {
+        if self.succeeded {
+            return;
+        }
+        self.succeeded = true;
+        self.finished = true;
+        fx.push(Effect::StopPoll);
+        fx.push(Effect::ClosePopup);
+        fx.push(Effect::Event(
+            "HANDOFF",
+            json!({ "provider": provider.slug }),
+        ));
+        fx.push(Effect::Success(json!({
+            "state": "success",
+            "provider": provider.slug,
+            "provider_name": provider.name,
+            "auth_type": provider.auth_type,
+        })));
+        let slug = provider.slug.clone();
+        self.go(Screen::Success { provider }, fx);
+        if self.hosted {
+            if let Some(url) = &self.info.redirect_url {
+                fx.push(Effect::Navigate(with_query(
+                    url,
+                    &[("state", "success".into()), ("provider", slug)],
+                )));
+            }
+        }
+    }
+
+    /// Shows the error screen, fires `onError` once for it, and honours `on_error=redirect`.
+    fn fail(&mut self, e: &ApiError, retry: Option<Retry>, fx: &mut Vec<Effect>) {
+        let provider = self.screen.provider().map(|p| p.slug.clone());
+        let error_type = e.error_type().to_owned();
+        let message = e.message().map(str::to_owned);
+        self.finished = true;
+        fx.push(Effect::StopPoll);
+        fx.push(Effect::ClosePopup);
+        fx.push(Effect::Event(
+            "ERROR",
+            json!({ "error_type": error_type, "provider": provider }),
+        ));
+        fx.push(Effect::Error(json!({
+            "state": "error",
+            "error_type": error_type,
+            "error": message.clone().unwrap_or_default(),
+            "display_message": self.lang.error_message(&error_type),
+            "provider": provider,
+        })));
+        let redirect = self.redirect_on_error(&error_type, message.as_deref(), provider.as_deref());
+        self.go(
+            Screen::Error {
+                error_type,
+                message,
+                provider,
+                retry,
+            },
+            fx,
+        );
+        fx.extend(redirect);
+    }
+
+    fn redirect_on_error(
+        &self,
+        error_type: &str,
+        message: Option<&str>,
+        provider: Option<&str>,
+    ) -> Option<Effect> {
+        let url = self.info.redirect_url.as_ref()?;
+        if self.info.on_error != Some(RedirectPolicy::Redirect) && !self.hosted {
+            return None;
+        }
+        let mut params = vec![
+            ("state", "error".to_owned()),
+            ("error_type", error_type.to_owned()),
+            ("error", message.unwrap_or(error_type).to_owned()),
+        ];
+        if let Some(p) = provider {
+            params.push(("provider", p.to_owned()));
+        }
+        Some(Effect::Navigate(with_query(url, &params)))
+    }
+
+    fn oauth_url(&mut self, result: Result<LinkProvider, ApiError>, fx: &mut Vec<Effect>) {
+        let Screen::Oauth {
+            phase: OauthPhase::Starting { popup },
+            ..
+        } = self.screen
+        else {
+            return;
+        };
+        let url = match result {
+            Ok(LinkProvider {
+                oauth_url: Some(url),
+                ..
+            }) => url,
+            Ok(_) => {
+                let e = ApiError::BadResponse { status: 200 };
+                let retry = self.retry_for(&e);
+                return self.fail(&e, retry, fx);
+            }
+            Err(e) => {
+                let retry = self.retry_for(&e);
+                return self.fail(&e, retry, fx);
+            }
+        };
+        if self.hosted && self.fixed_provider().is_some() {
+            fx.push(Effect::Navigate(url));
+            return;
+        }
+        if let Screen::Oauth { phase, .. } = &mut self.screen {
+            *phase = OauthPhase::Waiting {
+                url: url.clone(),
+                popup,
+            };
+        }
+        if popup {
+            fx.push(Effect::NavigatePopup(url));
+        }
+        fx.push(Effect::Poll);
+    }
+
+    fn oauth_state(&mut self, state: LinkStateResponse, fx: &mut Vec<Effect>) {
+        let Screen::Oauth {
+            provider,
+            phase: OauthPhase::Waiting { .. },
+        } = &self.screen
+        else {
+            return;
+        };
+        if state
+            .provider
+            .as_deref()
+            .is_some_and(|p| p != provider.slug)
+        {
+            return;
+        }
+        let provider = provider.clone();
+        match state.state {
+            LinkState::Pending => {}
+            LinkState::Success => self.succeed(provider, fx),
+            LinkState::Error => {
+                let e = ApiError::Link {
+                    status: 200,
+                    error_type: state
+                        .error_type
+                        .unwrap_or_else(|| "provider_api_error".into()),
+                    message: state.error.unwrap_or_default(),
+                };
+                let retry = self.retry_for(&e);
+                self.fail(&e, retry, fx);
+            }
+        }
+    }
+
+    /// Moves to `screen`, reporting `TRANSITION_VIEW` when the view changes.
+    fn go(&mut self, screen: Screen, fx: &mut Vec<Effect>) {
+        let from = self.view();
+        self.screen = screen;
+        let to = self.view();
+        if from != to {
+            fx.push(Effect::Event(
+                "TRANSITION_VIEW",
+                json!({ "view": to.name() }),
+            ));
+        }
+    }
+}
+
+/// The first screen of a provider's flow.
+fn form_for(provider: LinkProvider) -> Screen {
+    match provider.auth_type {
+        AuthType::Email => Screen::Email {
+            provider,
+            busy: false,
+            error: None,
+        },
+        AuthType::Oauth => Screen::Oauth {
+            provider,
+            phase: OauthPhase::Ready,
+        },
+        _ => Screen::Password {
+            provider,
+            busy: false,
+            error: None,
+        },
+    }
+}
+
+/// `url` with `params` appended to whatever query it already has (fragment kept last).
+pub fn with_query(url: &str, params: &[(&str, String)]) -> String {
+    let (base, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let mut out = String::from(base);
+    let mut sep = if base.contains('?') {
+        if base.ends_with('?') || base.ends_with('&') {
+            ""
+        } else {
+            "&"
+        }
+    } else {
+        "?"
+    };
+    for (k, v) in params {
+        out.push_str(sep);
+        out.push_str(k);
+        out.push('=');
+        out.push_str(&percent_encode(v));
+        sep = "&";
+    }
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn view_names_follow_the_contract() {
-        assert_eq!(View::ProviderPicker.name(), "PROVIDER_PICKER");
-        assert_eq!(View::Mfa.name(), "MFA");
-    }
-}
+mod tests;

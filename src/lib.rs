@@ -1,53 +1,88 @@
 //! The Vital Link widget: a Leptos client-side app compiled to WebAssembly.
 //!
 //! `js/initialize.js` defines `window.Vital`, loads this module and calls [`open_widget`] with a
-//! container inside the widget's shadow root. The flow itself is plain Rust in [`flow`]; the
-//! screens in [`screens`] only render it; all HTTP is in [`api`].
+//! container inside the widget's shadow root. The flow is plain Rust in [`flow`]; the screens in
+//! [`screens`] only render it; all HTTP is in [`api`].
 
 pub mod api;
 pub mod flow;
+pub mod host;
+pub mod i18n;
 pub mod screens;
+pub mod search;
 
 use std::any::Any;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use crate::flow::Session;
+use crate::{
+    host::Emitter,
+    i18n::Lang,
+    screens::{Ctrl, Mode},
+};
 
 /// The widget's stylesheet, adopted by the shadow root as a constructed stylesheet (no inline
-/// `<style>`, so a strict CSP needs no `unsafe-inline`).
+/// `<style>`, so a strict CSP needs no `unsafe-inline`, and no extra request).
 #[wasm_bindgen]
 pub fn widget_css() -> String {
     include_str!("../style/widget.css").to_owned()
 }
 
-/// A mounted widget; dropping it (or calling `unmount`) removes everything it rendered.
+/// A mounted widget; `unmount` removes everything it rendered and stops its work.
 #[wasm_bindgen]
 pub struct WidgetSession {
     handle: Option<Box<dyn Any>>,
+    ctrl: Ctrl,
 }
 
 #[wasm_bindgen]
 impl WidgetSession {
+    /// Removes everything the widget rendered and stops its polling and popup.
     pub fn unmount(&mut self) {
+        self.ctrl.dispose();
         self.handle.take();
+    }
+
+    /// Closes the widget as its Close button does (`exit()` of the JavaScript handler).
+    pub fn close(&self) {
+        self.ctrl.send(flow::Msg::Close);
     }
 }
 
 /// Mounts the widget into `container` for one link session.
 ///
-/// `emit(kind, metadata)` reports outcomes and events back to `initialize.js`.
+/// `emit(kind, metadata)` reports outcomes ("success", "error", "exit"), events ("event") and
+/// navigations ("navigate") back to `initialize.js`, which owns the host-page surface.
 #[wasm_bindgen]
 pub fn open_widget(
     container: web_sys::HtmlElement,
     link_token: String,
     api_base: String,
     emit: js_sys::Function,
+    locale: String,
+    modal: bool,
+    hosted: bool,
 ) -> WidgetSession {
-    let session = Session::new(api::Api::new(api_base, link_token), emit);
-    let handle = leptos::mount::mount_to(container, move || view! { <screens::App session/> });
+    host::mark("vital-link:", "mount");
+    let api = api::Api::new(api_base, link_token);
+    let mode = Mode { modal, hosted };
+    // The controller's signals are created under the mount's owner, so unmounting frees them.
+    let created = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let out = created.clone();
+    let emitter = Emitter::new(emit);
+    let handle = leptos::mount::mount_to(container, move || {
+        let (ctrl, fx) = Ctrl::new(api, emitter, Lang::from_tag(&locale), mode);
+        *out.borrow_mut() = Some((ctrl.clone(), fx));
+        view! { <screens::App ctrl /> }
+    });
+    let (ctrl, fx) = created
+        .borrow_mut()
+        .take()
+        .expect("mount_to runs its closure at once");
+    ctrl.run(fx);
     WidgetSession {
         handle: Some(Box::new(handle)),
+        ctrl,
     }
 }

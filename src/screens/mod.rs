@@ -1,35 +1,367 @@
-//! One module per screen; [`App`] picks the screen for the current view.
+//! One module per screen. [`App`] owns the [`Flow`] in a signal, runs its effects through
+//! [`Ctrl`], and shows the screen of the current view.
 
 pub mod agreement;
+pub mod email;
+pub mod error;
+pub mod loading;
+pub mod mfa;
+pub mod oauth;
+pub mod password;
+pub mod picker;
+pub mod success;
 
-use leptos::prelude::*;
+use std::sync::{
+    atomic::{AtomicU32, Ordering},
+    Arc,
+};
 
-use crate::flow::{Session, View};
+use leptos::{html, prelude::*, task::spawn_local};
+use link_contract::{EmailRequest, LinkProvider, LinkState, LinkStateResponse, PasswordRequest};
+use serde_json::json;
+use wasm_bindgen::JsCast;
 
+use crate::{
+    api::{Api, ApiError},
+    flow::{Effect, Flow, Msg, Request, View},
+    host::{self, Emitter, Popup},
+    i18n::{Key, Lang},
+};
+
+/// How the widget was opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Mode {
+    /// An overlay dialog (focus trap, Esc closes) rather than inline in a host container.
+    pub modal: bool,
+    /// Hosted page (`link_web_url`): the widget is the page.
+    pub hosted: bool,
+}
+
+/// The widget's controller: sends messages to the flow and runs the effects it returns.
+#[derive(Clone)]
+pub struct Ctrl {
+    pub flow: RwSignal<Flow>,
+    pub api: Api,
+    pub lang: Lang,
+    pub mode: Mode,
+    emitter: Emitter,
+    popup: Popup,
+    /// Bumped to stop the current poll loop.
+    poll_generation: Arc<AtomicU32>,
+}
+
+impl Ctrl {
+    pub fn new(api: Api, emitter: Emitter, lang: Lang, mode: Mode) -> (Self, Vec<Effect>) {
+        let (flow, fx) = Flow::start(mode.hosted, lang);
+        let ctrl = Ctrl {
+            flow: RwSignal::new(flow),
+            api,
+            lang,
+            mode,
+            emitter,
+            popup: Popup::default(),
+            poll_generation: Arc::new(AtomicU32::new(0)),
+        };
+        (ctrl, fx)
+    }
+
+    pub fn t(&self, key: Key) -> &'static str {
+        self.lang.t(key)
+    }
+
+    /// Feeds `msg` to the flow and runs the resulting effects.
+    pub fn send(&self, msg: Msg) {
+        let fx = self.flow.try_update(|f| f.update(msg)).unwrap_or_default();
+        self.run(fx);
+    }
+
+    pub fn run(&self, fx: Vec<Effect>) {
+        for e in fx {
+            match e {
+                Effect::Call(req) => {
+                    let c = self.clone();
+                    spawn_local(async move {
+                        let msg = c.call(req).await;
+                        c.send(msg);
+                    });
+                }
+                Effect::Event(name, mut meta) => {
+                    meta["name"] = json!(name);
+                    if meta.get("view").is_none() {
+                        let view = self.flow.try_with_untracked(|f| f.view().name());
+                        meta["view"] = json!(view);
+                    }
+                    self.emitter.emit("event", &meta);
+                }
+                Effect::Success(m) => self.emitter.emit("success", &m),
+                Effect::Error(m) => self.emitter.emit("error", &m),
+                Effect::Exit(m) => {
+                    self.stop_polling();
+                    self.emitter.emit("exit", &m)
+                }
+                // Through initialize.js, so the navigation follows the callbacks queued before it.
+                Effect::Navigate(url) => self.emitter.emit("navigate", &json!({ "url": url })),
+                Effect::NavigatePopup(url) => self.popup.navigate(&url),
+                Effect::ClosePopup => self.popup.close(),
+                Effect::Poll => self.start_polling(),
+                Effect::StopPoll => self.stop_polling(),
+            }
+        }
+    }
+
+    async fn call(&self, req: Request) -> Msg {
+        let api = &self.api;
+        match req {
+            Request::Load => match api.initial().await {
+                Ok(i) => Msg::Loaded {
+                    info: i.info,
+                    team: i.team,
+                    providers: i.providers,
+                },
+                Err(e) => Msg::LoadFailed(e),
+            },
+            Request::Password {
+                provider,
+                username,
+                password,
+                region,
+            } => Msg::Answer(
+                api.password(
+                    &provider,
+                    &PasswordRequest {
+                        username,
+                        password,
+                        region,
+                    },
+                )
+                .await,
+            ),
+            Request::Mfa { provider, code } => Msg::Answer(api.complete_mfa(&provider, code).await),
+            Request::Email {
+                provider,
+                email,
+                region,
+            } => Msg::Answer(api.email(&provider, &EmailRequest { email, region }).await),
+            Request::OauthUrl { provider } => Msg::OauthUrl(api.oauth_provider(&provider).await),
+        }
+    }
+
+    /// Opens the OAuth popup; call it synchronously in the click handler (popup blockers).
+    pub fn open_popup(&self) -> bool {
+        self.popup.open()
+    }
+
+    fn stop_polling(&self) {
+        self.poll_generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Polls `/v2/link/state` with backoff until a final state, the popup closing, or a stop.
+    fn start_polling(&self) {
+        let generation = self.poll_generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let c = self.clone();
+        spawn_local(async move {
+            let mut delay = 400;
+            loop {
+                host::sleep(delay).await;
+                if c.poll_generation.load(Ordering::SeqCst) != generation {
+                    return;
+                }
+                let closed = c.popup.is_closed();
+                let state = match c.api.state().await {
+                    Ok(s) => Some(s),
+                    // The token died while the user was away: show it.
+                    Err(e @ ApiError::Link { status: 401, .. }) => Some(LinkStateResponse {
+                        state: LinkState::Error,
+                        provider: None,
+                        error_type: Some(e.error_type().to_owned()),
+                        error: e.message().map(str::to_owned),
+                    }),
+                    Err(_) => None,
+                };
+                if c.poll_generation.load(Ordering::SeqCst) != generation {
+                    return;
+                }
+                if closed {
+                    c.send(Msg::PopupClosed(state));
+                    return;
+                }
+                if let Some(s) = state {
+                    c.send(Msg::OauthState(s));
+                }
+                delay = (delay * 3 / 2).min(2_500);
+            }
+        });
+    }
+
+    /// Stops everything this session started (polling, popup).
+    pub fn dispose(&self) {
+        self.stop_polling();
+        self.popup.close();
+    }
+}
+
+/// The provider's logo if it can load under the host's CSP (same origin as the page), else
+/// `None` and the screens draw an initial instead.
+pub fn logo_src(api: &Api, provider: &LinkProvider) -> Option<String> {
+    let logo = provider.logo.as_str();
+    if logo.is_empty() {
+        return None;
+    }
+    let absolute = if logo.starts_with('/') {
+        [api.base(), logo].concat()
+    } else {
+        logo.to_owned()
+    };
+    let origin = web_sys::window()?.location().origin().ok()?;
+    (absolute.starts_with(&origin) && absolute[origin.len()..].starts_with('/')).then_some(absolute)
+}
+
+/// A provider's logo, or its initial on a tinted tile.
 #[component]
-pub fn App(session: Session) -> impl IntoView {
-    let view = RwSignal::new(View::Agreement);
-    let on_close = {
-        let session = session.clone();
-        move || {
-            session.emit(
-                "exit",
-                &serde_json::json!({"state": "exit", "error_type": "user_cancelled", "view": view.get_untracked().name()}),
-            )
+pub fn ProviderLogo(provider: LinkProvider, api: Api) -> impl IntoView {
+    match logo_src(&api, &provider) {
+        Some(src) => {
+            view! { <img class="vl-logo" src=src alt="" width="40" height="40" /> }.into_any()
+        }
+        None => {
+            let initial: String = provider
+                .name
+                .chars()
+                .next()
+                .unwrap_or('?')
+                .to_uppercase()
+                .collect();
+            let tint = provider
+                .slug
+                .bytes()
+                .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
+                % 6;
+            view! { <span class=["vl-logo vl-initial vl-tint-", &tint.to_string()].concat() aria-hidden="true">{initial}</span> }.into_any()
+        }
+    }
+}
+
+/// Header with Back (where meaningful) and Close.
+#[component]
+pub fn Header(ctrl: Ctrl, #[prop(optional)] back: bool) -> impl IntoView {
+    let (c1, c2) = (ctrl.clone(), ctrl.clone());
+    view! {
+        <header class="vl-header">
+            {back.then(|| view! {
+                <button type="button" class="vl-icon-button vl-back" aria-label=c1.t(Key::Back)
+                    on:click=move |_| c1.send(Msg::Back)>"‹"</button>
+            })}
+            <span class="vl-spacer"></span>
+            <button type="button" class="vl-icon-button vl-close" aria-label=c2.t(Key::Close)
+                on:click=move |_| c2.send(Msg::Close)>"×"</button>
+        </header>
+    }
+}
+
+/// The whole widget for one session.
+#[component]
+pub fn App(ctrl: Ctrl) -> impl IntoView {
+    let dialog = NodeRef::<html::Div>::new();
+    let view_memo = Memo::new(move |_| ctrl.flow.with(|f| f.view()));
+
+    // Marks each view's first paint for the benchmark; moves focus to the new screen.
+    let painted = StoredValue::new(Vec::<View>::new());
+    leptos::prelude::Effect::new(move |_| {
+        let v = view_memo.get();
+        let first = painted.try_update_value(|seen| {
+            let first = !seen.contains(&v);
+            seen.push(v);
+            first
+        });
+        request_animation_frame(move || {
+            if first == Some(true) {
+                host::mark("vital-link:paint:", v.name());
+            }
+            if let Some(el) = dialog.get_untracked() {
+                if !host::focus_first(&el, "[data-autofocus]") {
+                    host::focus_first(&el, "h1");
+                }
+            }
+        });
+    });
+
+    let c = ctrl.clone();
+    on_cleanup(move || c.dispose());
+
+    let c = ctrl.clone();
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Escape" && c.mode.modal {
+            ev.prevent_default();
+            c.send(Msg::Close);
+        } else if ev.key() == "Tab" && c.mode.modal {
+            if let Some(el) = dialog.get_untracked() {
+                trap_focus(&el, &ev);
+            }
         }
     };
+
+    let c = ctrl.clone();
+    let screen = move || {
+        let c = c.clone();
+        match view_memo.get() {
+            View::Loading => view! { <loading::Loading ctrl=c /> }.into_any(),
+            View::Agreement => view! { <agreement::Agreement ctrl=c /> }.into_any(),
+            View::ProviderPicker => view! { <picker::Picker ctrl=c /> }.into_any(),
+            View::Password => view! { <password::Password ctrl=c /> }.into_any(),
+            View::Mfa => view! { <mfa::Mfa ctrl=c /> }.into_any(),
+            View::Email => view! { <email::Email ctrl=c /> }.into_any(),
+            View::Oauth => view! { <oauth::Oauth ctrl=c /> }.into_any(),
+            View::Success => view! { <success::Success ctrl=c /> }.into_any(),
+            View::Error => view! { <error::Error ctrl=c /> }.into_any(),
+        }
+    };
+    let modal = ctrl.mode.modal;
     view! {
-        <div class="vl-dialog" role="dialog" aria-modal="true" aria-labelledby="vl-title">
-            {move || match view.get() {
-                View::Agreement => view! {
-                    <agreement::Agreement
-                        session=session.clone()
-                        on_continue=move || view.set(View::ProviderPicker)
-                        on_close=on_close.clone()
-                    />
-                }.into_any(),
-                _ => view! { <p class="vl-muted">"Coming soon"</p> }.into_any(),
-            }}
+        <div
+            class="vl-dialog"
+            class:vl-hosted=ctrl.mode.hosted
+            role="dialog"
+            aria-modal=modal.then_some("true")
+            aria-labelledby="vl-title"
+            lang=ctrl.lang.code()
+            node_ref=dialog
+            on:keydown=on_keydown
+        >
+            {screen}
         </div>
+    }
+}
+
+/// Keeps Tab and Shift+Tab inside the dialog.
+fn trap_focus(dialog: &web_sys::HtmlDivElement, ev: &web_sys::KeyboardEvent) {
+    let Ok(list) = dialog.query_selector_all(
+        "button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex='-1'])",
+    ) else {
+        return;
+    };
+    let items: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into().ok())
+        .collect();
+    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+        ev.prevent_default();
+        return;
+    };
+    let active = dialog
+        .get_root_node()
+        .dyn_into::<web_sys::ShadowRoot>()
+        .ok()
+        .and_then(|r| r.active_element())
+        .or_else(|| web_sys::window()?.document()?.active_element());
+    let active = active.as_ref().map(|a| a.unchecked_ref::<web_sys::Node>());
+    let at_first = active.is_some_and(|a| a.is_same_node(Some(first)));
+    let at_last = active.is_some_and(|a| a.is_same_node(Some(last)));
+    let outside = !active.is_some_and(|a| dialog.contains(Some(a)));
+    if ev.shift_key() && (at_first || outside) {
+        ev.prevent_default();
+        let _ = last.focus();
+    } else if !ev.shift_key() && (at_last || outside) {
+        ev.prevent_default();
+        let _ = first.focus();
     }
 }

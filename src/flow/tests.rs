@@ -1,0 +1,636 @@
+use link_contract::{FormComponents, ProviderMfa};
+
+use super::*;
+
+fn provider(slug: &str, auth_type: AuthType) -> LinkProvider {
+    LinkProvider {
+        id: 1,
+        name: slug.to_uppercase(),
+        slug: slug.into(),
+        description: String::new(),
+        logo: String::new(),
+        auth_type,
+        oauth_url: None,
+        form_components: FormComponents::default(),
+    }
+}
+
+fn catalog() -> Vec<LinkProvider> {
+    vec![
+        provider("fitbit", AuthType::Oauth),
+        provider("peloton", AuthType::Password),
+        provider("freestyle_libre", AuthType::Email),
+    ]
+}
+
+fn team() -> TeamLinkConfig {
+    TeamLinkConfig {
+        team_name: "Acme".into(),
+        logo: None,
+        privacy_policy_url: None,
+        terms_url: None,
+    }
+}
+
+fn events(fx: &[Effect]) -> Vec<&'static str> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Event(name, _) => Some(*name),
+            _ => None,
+        })
+        .collect()
+}
+
+fn event<'a>(fx: &'a [Effect], name: &str) -> &'a Value {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::Event(n, v) if *n == name => Some(v),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no {name} event in {fx:?}"))
+}
+
+fn callbacks(fx: &[Effect]) -> Vec<&Value> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Success(v) | Effect::Error(v) | Effect::Exit(v) => Some(v),
+            _ => None,
+        })
+        .collect()
+}
+
+fn loaded_with(info: LinkTokenInfo, hosted: bool) -> Flow {
+    let (mut flow, _) = Flow::start(hosted, Lang::En);
+    flow.update(Msg::Loaded {
+        info,
+        team: team(),
+        providers: catalog(),
+    });
+    flow
+}
+
+fn at_picker() -> Flow {
+    let mut flow = loaded_with(LinkTokenInfo::default(), false);
+    flow.update(Msg::Continue);
+    assert_eq!(flow.view(), View::ProviderPicker);
+    flow
+}
+
+fn at(slug: &str) -> Flow {
+    let mut flow = at_picker();
+    flow.update(Msg::Select(slug.into()));
+    flow
+}
+
+fn answer(state: FlowState, error_type: Option<&str>) -> Msg {
+    Msg::Answer(Ok(FlowResponse {
+        state,
+        redirect_url: None,
+        error_type: error_type.map(str::to_owned),
+        error: error_type.map(|_| "developer text".to_owned()),
+        provider_mfa: None,
+    }))
+}
+
+fn submit_password(flow: &mut Flow) -> Vec<Effect> {
+    flow.update(Msg::SubmitPassword {
+        username: "user_good".into(),
+        password: "pass_good".into(),
+        region: None,
+    })
+}
+
+#[test]
+fn start_opens_and_loads() {
+    let (flow, fx) = Flow::start(false, Lang::En);
+    assert_eq!(flow.view(), View::Loading);
+    assert_eq!(events(&fx), ["OPEN", "TRANSITION_VIEW"]);
+    assert!(fx.contains(&Effect::Call(Request::Load)));
+}
+
+#[test]
+fn loaded_shows_agreement_then_picker() {
+    let (mut flow, _) = Flow::start(false, Lang::En);
+    let fx = flow.update(Msg::Loaded {
+        info: LinkTokenInfo::default(),
+        team: team(),
+        providers: catalog(),
+    });
+    assert_eq!(flow.view(), View::Agreement);
+    assert_eq!(event(&fx, "TRANSITION_VIEW")["view"], "AGREEMENT");
+    let fx = flow.update(Msg::Continue);
+    assert_eq!(flow.view(), View::ProviderPicker);
+    assert_eq!(event(&fx, "TRANSITION_VIEW")["view"], "PROVIDER_PICKER");
+    flow.update(Msg::Back);
+    assert_eq!(flow.view(), View::Agreement);
+}
+
+#[test]
+fn load_failure_shows_error_with_retry_that_reloads() {
+    let (mut flow, _) = Flow::start(false, Lang::En);
+    let fx = flow.update(Msg::LoadFailed(ApiError::Network));
+    assert_eq!(flow.view(), View::Error);
+    let cb = callbacks(&fx);
+    assert_eq!(cb.len(), 1);
+    assert_eq!(cb[0]["state"], "error");
+    assert_eq!(cb[0]["error_type"], "network_error");
+    let fx = flow.update(Msg::Retry);
+    assert_eq!(flow.view(), View::Loading);
+    assert!(fx.contains(&Effect::Call(Request::Load)));
+}
+
+#[test]
+fn token_errors_show_error_without_retry() {
+    for t in ["invalid_token", "token_expired", "token_consumed"] {
+        let (mut flow, _) = Flow::start(false, Lang::En);
+        let fx = flow.update(Msg::LoadFailed(ApiError::Link {
+            status: 401,
+            error_type: t.into(),
+            message: "m".into(),
+        }));
+        assert!(
+            matches!(flow.screen, Screen::Error { retry: None, .. }),
+            "{t}"
+        );
+        assert_eq!(callbacks(&fx)[0]["error_type"], t);
+        assert_eq!(event(&fx, "ERROR")["error_type"], t);
+        assert!(flow.update(Msg::Retry).is_empty());
+    }
+}
+
+#[test]
+fn selecting_a_provider_opens_its_form() {
+    for (slug, view) in [
+        ("peloton", View::Password),
+        ("freestyle_libre", View::Email),
+        ("fitbit", View::Oauth),
+    ] {
+        let mut flow = at_picker();
+        let fx = flow.update(Msg::Select(slug.into()));
+        assert_eq!(flow.view(), view);
+        assert_eq!(events(&fx), ["SELECT_PROVIDER", "TRANSITION_VIEW"]);
+        assert_eq!(event(&fx, "SELECT_PROVIDER")["provider"], slug);
+        flow.update(Msg::Back);
+        assert_eq!(flow.view(), View::ProviderPicker);
+    }
+    let mut flow = at_picker();
+    assert!(flow.update(Msg::Select("unknown".into())).is_empty());
+}
+
+#[test]
+fn search_event_only_in_picker() {
+    let mut flow = at_picker();
+    let fx = flow.update(Msg::SearchSettled("fit".into()));
+    assert_eq!(event(&fx, "SEARCH_PROVIDER")["query"], "fit");
+    let mut flow = at("peloton");
+    assert!(flow.update(Msg::SearchSettled("x".into())).is_empty());
+}
+
+#[test]
+fn password_success_reports_once() {
+    let mut flow = at("peloton");
+    let fx = submit_password(&mut flow);
+    assert_eq!(events(&fx), ["SUBMIT_CREDENTIALS"]);
+    assert!(matches!(fx[1], Effect::Call(Request::Password { .. })));
+    // A double click sends one request.
+    assert!(submit_password(&mut flow).is_empty());
+    let fx = flow.update(answer(FlowState::Success, None));
+    assert_eq!(flow.view(), View::Success);
+    assert!(events(&fx).contains(&"HANDOFF"));
+    let cb = callbacks(&fx);
+    assert_eq!(cb.len(), 1);
+    assert_eq!(cb[0]["state"], "success");
+    assert_eq!(cb[0]["provider"], "peloton");
+    assert_eq!(cb[0]["provider_name"], "PELOTON");
+    assert_eq!(cb[0]["auth_type"], "password");
+    // Done closes with error_type null.
+    let fx = flow.update(Msg::Continue);
+    let exit = callbacks(&fx)[0];
+    assert_eq!(exit["state"], "exit");
+    assert_eq!(exit["error_type"], Value::Null);
+    assert_eq!(exit["view"], "SUCCESS");
+    assert!(flow.has_exited());
+    assert!(flow.update(Msg::Close).is_empty(), "exit fires once");
+}
+
+#[test]
+fn wrong_password_is_inline_and_keeps_the_token_usable() {
+    let mut flow = at("peloton");
+    submit_password(&mut flow);
+    let fx = flow.update(answer(FlowState::Error, Some("provider_credential_error")));
+    assert_eq!(flow.view(), View::Password);
+    assert!(callbacks(&fx).is_empty(), "no onError for a fixable error");
+    assert_eq!(
+        event(&fx, "ERROR")["error_type"],
+        "provider_credential_error"
+    );
+    match &flow.screen {
+        Screen::Password {
+            error: Some(e),
+            busy: false,
+            ..
+        } => {
+            assert_eq!(e.error_type, "provider_credential_error")
+        }
+        s => panic!("{s:?}"),
+    }
+    // Retry in the same form clears the error and succeeds.
+    submit_password(&mut flow);
+    assert!(matches!(
+        flow.screen,
+        Screen::Password {
+            error: None,
+            busy: true,
+            ..
+        }
+    ));
+    flow.update(answer(FlowState::Success, None));
+    assert_eq!(flow.view(), View::Success);
+}
+
+#[test]
+fn legacy_400_invalid_credentials_is_inline() {
+    let mut flow = at("peloton");
+    submit_password(&mut flow);
+    let e = crate::api::map_error(
+        400,
+        r#"{"detail":{"error_code":"INVALID_CREDENTIALS","error_message":"bad"}}"#,
+    );
+    let fx = flow.update(Msg::Answer(Err(e)));
+    assert_eq!(flow.view(), View::Password);
+    assert!(callbacks(&fx).is_empty());
+}
+
+#[test]
+fn mfa_wrong_then_right_code() {
+    let mut flow = at("peloton");
+    submit_password(&mut flow);
+    let fx = flow.update(Msg::Answer(Ok(FlowResponse {
+        state: FlowState::PendingProviderMfa,
+        redirect_url: None,
+        error_type: None,
+        error: None,
+        provider_mfa: Some(ProviderMfa {
+            method: MfaMethod::Sms,
+            hint: Some("•••• 1234".into()),
+        }),
+    })));
+    assert_eq!(event(&fx, "TRANSITION_VIEW")["view"], "MFA");
+    assert!(
+        matches!(&flow.screen, Screen::Mfa { hint: Some(h), method: MfaMethod::Sms, .. } if h == "•••• 1234")
+    );
+    let fx = flow.update(Msg::SubmitMfa("000000".into()));
+    assert_eq!(events(&fx), ["SUBMIT_MFA"]);
+    assert!(fx.contains(&Effect::Call(Request::Mfa {
+        provider: "peloton".into(),
+        code: "000000".into()
+    })));
+    let fx = flow.update(answer(FlowState::Error, Some("incorrect_mfa_code")));
+    assert_eq!(flow.view(), View::Mfa);
+    assert!(callbacks(&fx).is_empty());
+    flow.update(Msg::SubmitMfa("123456".into()));
+    flow.update(answer(FlowState::Success, None));
+    assert_eq!(flow.view(), View::Success);
+}
+
+#[test]
+fn mfa_back_returns_to_password() {
+    let mut flow = at("peloton");
+    submit_password(&mut flow);
+    flow.update(answer(FlowState::PendingProviderMfa, None));
+    assert_eq!(flow.view(), View::Mfa);
+    flow.update(Msg::Back);
+    assert_eq!(flow.view(), View::Password);
+}
+
+#[test]
+fn provider_outage_shows_error_screen_with_retry_back_to_form() {
+    let mut flow = at("peloton");
+    submit_password(&mut flow);
+    let fx = flow.update(answer(FlowState::Error, Some("provider_api_error")));
+    assert_eq!(flow.view(), View::Error);
+    let cb = callbacks(&fx);
+    assert_eq!(cb[0]["error_type"], "provider_api_error");
+    assert_eq!(cb[0]["provider"], "peloton");
+    assert!(cb[0]["display_message"]
+        .as_str()
+        .unwrap()
+        .contains("not responding"));
+    flow.update(Msg::Retry);
+    assert!(matches!(
+        flow.screen,
+        Screen::Password {
+            busy: false,
+            error: None,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn lockout_and_expired_password_are_error_screens() {
+    for t in ["too_many_attempts", "provider_password_expired"] {
+        let mut flow = at("peloton");
+        submit_password(&mut flow);
+        let e = if t == "too_many_attempts" {
+            Err(ApiError::Link {
+                status: 429,
+                error_type: t.into(),
+                message: String::new(),
+            })
+        } else {
+            Ok(FlowResponse {
+                state: FlowState::Error,
+                redirect_url: None,
+                error_type: Some(t.into()),
+                error: None,
+                provider_mfa: None,
+            })
+        };
+        let fx = flow.update(Msg::Answer(e));
+        assert_eq!(flow.view(), View::Error, "{t}");
+        assert_eq!(callbacks(&fx)[0]["error_type"], t);
+    }
+}
+
+#[test]
+fn email_region_and_bad_address_are_inline() {
+    let mut flow = at("freestyle_libre");
+    flow.update(Msg::SubmitEmail {
+        email: "a@b.co".into(),
+        region: Some("zz".into()),
+    });
+    let fx = flow.update(answer(FlowState::Error, Some("unsupported_region")));
+    assert_eq!(flow.view(), View::Email);
+    assert!(callbacks(&fx).is_empty());
+    flow.update(Msg::SubmitEmail {
+        email: "not-an-email".into(),
+        region: None,
+    });
+    flow.update(Msg::Answer(Err(ApiError::Invalid)));
+    assert!(
+        matches!(&flow.screen, Screen::Email { error: Some(e), .. } if e.error_type == "invalid_input")
+    );
+}
+
+#[test]
+fn close_reports_user_cancelled_with_view() {
+    let mut flow = at("peloton");
+    let fx = flow.update(Msg::Close);
+    assert!(events(&fx).contains(&"EXIT"));
+    let exit = callbacks(&fx)[0];
+    assert_eq!(exit["error_type"], "user_cancelled");
+    assert_eq!(exit["view"], "PASSWORD");
+    assert_eq!(exit["provider"], "peloton");
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Navigate(_))));
+}
+
+#[test]
+fn close_after_error_reports_null_error_type() {
+    let (mut flow, _) = Flow::start(false, Lang::En);
+    flow.update(Msg::LoadFailed(ApiError::Network));
+    let fx = flow.update(Msg::Close);
+    assert_eq!(callbacks(&fx)[0]["error_type"], Value::Null);
+}
+
+#[test]
+fn on_close_redirect_navigates_after_exit() {
+    let info = LinkTokenInfo {
+        redirect_url: Some("https://app.test/done?x=1".into()),
+        on_close: Some(RedirectPolicy::Redirect),
+        ..Default::default()
+    };
+    let mut flow = loaded_with(info, false);
+    let fx = flow.update(Msg::Close);
+    let exit_at = fx
+        .iter()
+        .position(|e| matches!(e, Effect::Exit(_)))
+        .unwrap();
+    let nav_at = fx
+        .iter()
+        .position(|e| matches!(e, Effect::Navigate(_)))
+        .unwrap();
+    assert!(exit_at < nav_at, "callback fires before the redirect");
+    assert_eq!(
+        fx[nav_at],
+        Effect::Navigate(
+            "https://app.test/done?x=1&state=error&error_type=user_cancelled&error=The%20user%20closed%20the%20widget.".into()
+        )
+    );
+}
+
+#[test]
+fn on_error_redirect_navigates_after_on_error() {
+    let info = LinkTokenInfo {
+        redirect_url: Some("https://app.test/cb".into()),
+        on_error: Some(RedirectPolicy::Redirect),
+        ..Default::default()
+    };
+    let mut flow = loaded_with(info, false);
+    flow.update(Msg::Continue);
+    flow.update(Msg::Select("peloton".into()));
+    submit_password(&mut flow);
+    let fx = flow.update(answer(FlowState::Error, Some("provider_api_error")));
+    let err_at = fx
+        .iter()
+        .position(|e| matches!(e, Effect::Error(_)))
+        .unwrap();
+    let nav = fx
+        .iter()
+        .position(|e| matches!(e, Effect::Navigate(_)))
+        .unwrap();
+    assert!(err_at < nav);
+    assert_eq!(
+        fx[nav],
+        Effect::Navigate(
+            "https://app.test/cb?state=error&error_type=provider_api_error&error=developer%20text&provider=peloton".into()
+        )
+    );
+}
+
+#[test]
+fn without_on_error_there_is_no_redirect() {
+    let info = LinkTokenInfo {
+        redirect_url: Some("https://app.test/cb".into()),
+        ..Default::default()
+    };
+    let mut flow = loaded_with(info, false);
+    flow.update(Msg::Continue);
+    flow.update(Msg::Select("peloton".into()));
+    submit_password(&mut flow);
+    let fx = flow.update(answer(FlowState::Error, Some("provider_api_error")));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Navigate(_))));
+}
+
+#[test]
+fn token_for_one_provider_skips_the_picker() {
+    let info = LinkTokenInfo {
+        provider: Some("peloton".into()),
+        ..Default::default()
+    };
+    let mut flow = loaded_with(info, false);
+    flow.update(Msg::Continue);
+    assert_eq!(flow.view(), View::Password);
+    flow.update(Msg::Back);
+    assert_eq!(flow.view(), View::Agreement);
+}
+
+#[test]
+fn token_for_unlisted_provider_is_an_error() {
+    let info = LinkTokenInfo {
+        provider: Some("apple_health_kit".into()),
+        ..Default::default()
+    };
+    let mut flow = loaded_with(info, false);
+    let fx = flow.update(Msg::Continue);
+    assert_eq!(flow.view(), View::Error);
+    assert_eq!(callbacks(&fx)[0]["error_type"], "invalid_provider");
+}
+
+fn oauth_waiting(popup: bool) -> Flow {
+    let mut flow = at("fitbit");
+    let fx = flow.update(Msg::StartOauth { popup });
+    assert_eq!(events(&fx), ["OPEN_OAUTH"]);
+    assert!(fx.contains(&Effect::Call(Request::OauthUrl {
+        provider: "fitbit".into()
+    })));
+    let mut p = provider("fitbit", AuthType::Oauth);
+    p.oauth_url = Some("http://127.0.0.1:1/oauth/authorize?state=s".into());
+    let fx = flow.update(Msg::OauthUrl(Ok(p)));
+    assert_eq!(
+        fx.contains(&Effect::NavigatePopup(
+            "http://127.0.0.1:1/oauth/authorize?state=s".into()
+        )),
+        popup
+    );
+    assert!(fx.contains(&Effect::Poll));
+    flow
+}
+
+fn link_state(state: LinkState, error_type: Option<&str>) -> LinkStateResponse {
+    LinkStateResponse {
+        state,
+        provider: Some("fitbit".into()),
+        error_type: error_type.map(str::to_owned),
+        error: None,
+    }
+}
+
+#[test]
+fn oauth_success_closes_popup_and_reports() {
+    let mut flow = oauth_waiting(true);
+    assert!(flow
+        .update(Msg::OauthState(link_state(LinkState::Pending, None)))
+        .is_empty());
+    let fx = flow.update(Msg::OauthState(link_state(LinkState::Success, None)));
+    assert!(fx.contains(&Effect::ClosePopup));
+    assert!(fx.contains(&Effect::StopPoll));
+    assert_eq!(callbacks(&fx)[0]["auth_type"], "oauth");
+    assert_eq!(flow.view(), View::Success);
+    // A late poll answer changes nothing.
+    assert!(flow
+        .update(Msg::OauthState(link_state(LinkState::Success, None)))
+        .is_empty());
+}
+
+#[test]
+fn oauth_denied_is_an_error_screen() {
+    let mut flow = oauth_waiting(true);
+    let fx = flow.update(Msg::OauthState(link_state(
+        LinkState::Error,
+        Some("required_scopes_not_granted"),
+    )));
+    assert_eq!(flow.view(), View::Error);
+    assert_eq!(
+        callbacks(&fx)[0]["error_type"],
+        "required_scopes_not_granted"
+    );
+    flow.update(Msg::Retry);
+    assert!(matches!(
+        flow.screen,
+        Screen::Oauth {
+            phase: OauthPhase::Ready,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn popup_closed_without_result_goes_back_with_close_oauth() {
+    let mut flow = oauth_waiting(true);
+    let fx = flow.update(Msg::PopupClosed(Some(link_state(LinkState::Pending, None))));
+    assert_eq!(flow.view(), View::ProviderPicker);
+    assert!(events(&fx).contains(&"CLOSE_OAUTH"));
+    assert!(callbacks(&fx).is_empty());
+}
+
+#[test]
+fn popup_closed_after_success_still_succeeds() {
+    let mut flow = oauth_waiting(true);
+    flow.update(Msg::PopupClosed(Some(link_state(LinkState::Success, None))));
+    assert_eq!(flow.view(), View::Success);
+}
+
+#[test]
+fn blocked_popup_waits_without_navigating_a_popup() {
+    let flow = oauth_waiting(false);
+    assert!(matches!(
+        flow.screen,
+        Screen::Oauth {
+            phase: OauthPhase::Waiting { popup: false, .. },
+            ..
+        }
+    ));
+}
+
+#[test]
+fn hosted_single_oauth_provider_goes_straight_to_the_provider() {
+    let info = LinkTokenInfo {
+        provider: Some("fitbit".into()),
+        redirect_url: Some("https://app.test/done".into()),
+        ..Default::default()
+    };
+    let mut flow = loaded_with(info, true);
+    let fx = flow.update(Msg::Continue);
+    assert!(fx.contains(&Effect::Call(Request::OauthUrl {
+        provider: "fitbit".into()
+    })));
+    let mut p = provider("fitbit", AuthType::Oauth);
+    p.oauth_url = Some("http://127.0.0.1:1/authorize".into());
+    let fx = flow.update(Msg::OauthUrl(Ok(p)));
+    assert_eq!(
+        fx,
+        vec![Effect::Navigate("http://127.0.0.1:1/authorize".into())]
+    );
+}
+
+#[test]
+fn hosted_success_redirects_with_state_and_provider() {
+    let info = LinkTokenInfo {
+        redirect_url: Some("https://app.test/done#frag".into()),
+        ..Default::default()
+    };
+    let mut flow = loaded_with(info, true);
+    flow.update(Msg::Continue);
+    flow.update(Msg::Select("peloton".into()));
+    submit_password(&mut flow);
+    let fx = flow.update(answer(FlowState::Success, None));
+    assert_eq!(
+        fx.last(),
+        Some(&Effect::Navigate(
+            "https://app.test/done?state=success&provider=peloton#frag".into()
+        ))
+    );
+}
+
+#[test]
+fn query_is_appended_and_encoded() {
+    assert_eq!(
+        with_query("https://a.test/x?", &[("e", "a b&c".into())]),
+        "https://a.test/x?e=a%20b%26c"
+    );
+    assert_eq!(
+        with_query("https://a.test/x?y=1", &[("s", "é".into())]),
+        "https://a.test/x?y=1&s=%C3%A9"
+    );
+}

@@ -1,0 +1,120 @@
+//! The few browser facilities the widget needs beyond Leptos: performance marks, timeouts,
+//! the OAuth popup, navigation, and the channel back to `initialize.js`.
+
+use std::{cell::RefCell, future::Future, rc::Rc};
+
+use send_wrapper::SendWrapper;
+use wasm_bindgen::{prelude::*, JsCast};
+
+/// `performance.mark(prefix + name)`, for the benchmark; silently skipped where unsupported.
+pub fn mark(prefix: &str, name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(&[prefix, name].concat());
+    }
+}
+
+/// Resolves after `ms` milliseconds.
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// `fut`, or `None` if it takes longer than `ms`.
+pub async fn with_timeout<F: Future>(fut: F, ms: i32) -> Option<F::Output> {
+    use futures::future::{select, Either};
+    let fut = std::pin::pin!(fut);
+    let timer = std::pin::pin!(sleep(ms));
+    match select(fut, timer).await {
+        Either::Left((out, _)) => Some(out),
+        Either::Right(_) => None,
+    }
+}
+
+/// Sends the top page (or, hosted, this tab) to `url`.
+pub fn navigate(url: &str) {
+    if let Some(w) = web_sys::window() {
+        let top = w.top().ok().flatten().unwrap_or(w);
+        let _ = top.location().set_href(url);
+    }
+}
+
+/// The OAuth popup, opened synchronously in the click handler.
+#[derive(Clone)]
+pub struct Popup(SendWrapper<Rc<RefCell<Option<web_sys::Window>>>>);
+
+impl Default for Popup {
+    fn default() -> Self {
+        Self(SendWrapper::new(Rc::default()))
+    }
+}
+
+impl Popup {
+    /// Opens `about:blank` in a popup; false when the browser blocked it.
+    pub fn open(&self) -> bool {
+        let popup = web_sys::window().and_then(|w| {
+            w.open_with_url_and_target_and_features(
+                "about:blank",
+                "vital-link-oauth",
+                "popup,width=520,height=720",
+            )
+            .ok()
+            .flatten()
+        });
+        let opened = popup.is_some();
+        *self.0.borrow_mut() = popup;
+        opened
+    }
+
+    pub fn navigate(&self, url: &str) {
+        if let Some(p) = self.0.borrow().as_ref() {
+            let _ = p.location().set_href(url);
+        }
+    }
+
+    /// Whether a popup was opened and has been closed since.
+    pub fn is_closed(&self) -> bool {
+        self.0
+            .borrow()
+            .as_ref()
+            .is_some_and(|p| p.closed().unwrap_or(true))
+    }
+
+    pub fn close(&self) {
+        if let Some(p) = self.0.borrow_mut().take() {
+            let _ = p.close();
+        }
+    }
+}
+
+/// The channel back to `initialize.js`: `emit(kind, metadata)`.
+#[derive(Clone)]
+pub struct Emitter(SendWrapper<js_sys::Function>);
+
+impl Emitter {
+    pub fn new(f: js_sys::Function) -> Self {
+        Self(SendWrapper::new(f))
+    }
+
+    /// Reports `kind` ("event", "success", "error", "exit") with a metadata object.
+    pub fn emit(&self, kind: &str, metadata: &serde_json::Value) {
+        let meta = js_sys::JSON::parse(&metadata.to_string()).unwrap_or(JsValue::NULL);
+        let _ = self
+            .0
+            .call2(&JsValue::NULL, &JsValue::from_str(kind), &meta);
+    }
+}
+
+/// Focuses the first element matching `selector` inside `root`; false if there is none.
+pub fn focus_first(root: &web_sys::Element, selector: &str) -> bool {
+    match root.query_selector(selector) {
+        Ok(Some(el)) => el
+            .dyn_into::<web_sys::HtmlElement>()
+            .map(|el| el.focus().is_ok())
+            .unwrap_or(false),
+        _ => false,
+    }
+}

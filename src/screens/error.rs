@@ -1,0 +1,37 @@
+//! Error: a human message for the error type, Retry where it can help, Close.
+
+use leptos::prelude::*;
+
+use super::{Ctrl, Header};
+use crate::{
+    flow::{Msg, Screen},
+    i18n::Key,
+};
+
+#[component]
+pub fn Error(ctrl: Ctrl) -> impl IntoView {
+    let (error_type, can_retry) = ctrl.flow.with_untracked(|f| match &f.screen {
+        Screen::Error {
+            error_type, retry, ..
+        } => (error_type.clone(), retry.is_some()),
+        _ => (String::new(), false),
+    });
+    let lang = ctrl.lang;
+    let (c1, c2) = (ctrl.clone(), ctrl.clone());
+    view! {
+        <Header ctrl=ctrl.clone() />
+        <main class="vl-body vl-center vl-result">
+            <span class="vl-cross" aria-hidden="true">"!"</span>
+            <h1 id="vl-title" class="vl-title" tabindex="-1">{lang.t(Key::ErrorTitle)}</h1>
+            <p class="vl-message" role="alert" data-error-type=error_type.clone()>{lang.error_message(&error_type)}</p>
+            {can_retry.then(|| view! {
+                <button type="button" class="vl-button vl-primary" data-autofocus on:click=move |_| c1.send(Msg::Retry)>
+                    {lang.t(Key::Retry)}
+                </button>
+            })}
+            <button type="button" class="vl-button" data-autofocus=(!can_retry).then_some("") on:click=move |_| c2.send(Msg::Close)>
+                {lang.t(Key::Close)}
+            </button>
+        </main>
+    }
+}

@@ -1,0 +1,103 @@
+//! Provider search: case- and accent-insensitive, by name and slug.
+
+use link_contract::LinkProvider;
+
+/// Lower-cases and strips the accents of Latin letters, so "Withíngs" matches "withings".
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().flat_map(char::to_lowercase) {
+        out.push(match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => 'a',
+            'ç' | 'ć' | 'č' => 'c',
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' => 'e',
+            'ì' | 'í' | 'î' | 'ï' | 'ī' => 'i',
+            'ñ' | 'ń' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' | 'ū' => 'u',
+            'ý' | 'ÿ' => 'y',
+            'ś' | 'š' => 's',
+            'ź' | 'ż' | 'ž' => 'z',
+            'ł' => 'l',
+            '_' | '-' => ' ',
+            c => c,
+        });
+    }
+    out
+}
+
+/// Whether `provider` matches the (already folded) query: every word of the query must start
+/// a word of the name or slug, or appear inside them.
+pub fn matches(provider: &LinkProvider, folded_query: &str) -> bool {
+    let q = folded_query.trim();
+    if q.is_empty() {
+        return true;
+    }
+    let hay = [fold(&provider.name), " ".into(), fold(&provider.slug)].concat();
+    let compact: String = hay.chars().filter(|c| !c.is_whitespace()).collect();
+    q.split_whitespace().all(|w| hay.contains(w))
+        || compact.contains(&q.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+}
+
+/// Indices of the providers matching `query`, in catalog order.
+pub fn filter(providers: &[LinkProvider], query: &str) -> Vec<usize> {
+    let q = fold(query);
+    providers
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| matches(p, &q))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use link_contract::{AuthType, FormComponents};
+
+    fn p(name: &str, slug: &str) -> LinkProvider {
+        LinkProvider {
+            id: 1,
+            name: name.into(),
+            slug: slug.into(),
+            description: String::new(),
+            logo: String::new(),
+            auth_type: AuthType::Oauth,
+            oauth_url: None,
+            form_components: FormComponents::default(),
+        }
+    }
+
+    fn names(list: &[LinkProvider], q: &str) -> Vec<String> {
+        filter(list, q)
+            .into_iter()
+            .map(|i| list[i].name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn matches_name_and_slug_ignoring_case_and_accents() {
+        let list = [
+            p("Fitbit", "fitbit"),
+            p("Freestyle Libre", "freestyle_libre"),
+            p("Withings", "withings"),
+            p("Google Fit", "google_fit"),
+        ];
+        assert_eq!(names(&list, "FIT"), ["Fitbit", "Google Fit"]);
+        assert_eq!(names(&list, "wíthíngs"), ["Withings"]);
+        assert_eq!(names(&list, "freestyle_libre"), ["Freestyle Libre"]);
+        assert_eq!(names(&list, "libre free"), ["Freestyle Libre"]);
+        assert_eq!(names(&list, "googlefit"), ["Google Fit"]);
+        assert_eq!(
+            names(&list, "  "),
+            ["Fitbit", "Freestyle Libre", "Withings", "Google Fit"]
+        );
+        assert!(names(&list, "garmin").is_empty());
+    }
+
+    #[test]
+    fn accented_names_match_plain_queries() {
+        let list = [p("Équilibre Santé", "equilibre")];
+        assert_eq!(names(&list, "sante"), ["Équilibre Santé"]);
+        assert_eq!(names(&list, "ÉQUI"), ["Équilibre Santé"]);
+    }
+}

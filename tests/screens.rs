@@ -1,0 +1,565 @@
+//! Each screen rendered by the real components from a given flow state, in headless Chromium,
+//! inside a shadow root as `initialize.js` mounts it.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use link_contract::{AuthType, FormComponents, LinkProvider, MfaMethod, Region, TeamLinkConfig};
+use link_widget::{
+    api::Api,
+    flow::{InlineError, OauthPhase, Retry, Screen},
+    host::Emitter,
+    i18n::Lang,
+    screens::{App, Ctrl, Mode},
+};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{
+    Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit, ShadowRoot,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn provider(slug: &str, name: &str, auth_type: AuthType) -> LinkProvider {
+    LinkProvider {
+        id: 1,
+        name: name.into(),
+        slug: slug.into(),
+        description: format!("{name} description"),
+        logo: String::new(),
+        auth_type,
+        oauth_url: None,
+        form_components: FormComponents::default(),
+    }
+}
+
+fn catalog() -> Vec<LinkProvider> {
+    let mut libre = provider("freestyle_libre", "Freestyle Libre", AuthType::Email);
+    libre.form_components.regions = vec![
+        Region {
+            code: "us".into(),
+            name: "United States".into(),
+        },
+        Region {
+            code: "ca".into(),
+            name: "Canada".into(),
+        },
+    ];
+    libre.form_components.default_region = Some("ca".into());
+    let mut peloton = provider("peloton", "Peloton", AuthType::Password);
+    peloton.form_components.username_label = Some("Peloton email".into());
+    vec![
+        provider("fitbit", "Fitbit", AuthType::Oauth),
+        provider("garmin", "Garmin", AuthType::Oauth),
+        peloton,
+        libre,
+        provider("withings", "Withings", AuthType::Oauth),
+    ]
+}
+
+struct Mounted {
+    host: HtmlElement,
+    root: ShadowRoot,
+    ctrl: Ctrl,
+    events: js_sys::Array,
+    _handle: Box<dyn std::any::Any>,
+}
+
+impl Mounted {
+    fn q(&self, selector: &str) -> Option<HtmlElement> {
+        self.root
+            .query_selector(selector)
+            .unwrap()
+            .map(|e| e.dyn_into().unwrap())
+    }
+
+    fn get(&self, selector: &str) -> HtmlElement {
+        self.q(selector)
+            .unwrap_or_else(|| panic!("no {selector} in {}", self.html()))
+    }
+
+    fn all(&self, selector: &str) -> Vec<HtmlElement> {
+        let list = self.root.query_selector_all(selector).unwrap();
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().dyn_into().unwrap())
+            .collect()
+    }
+
+    fn text(&self) -> String {
+        self.root.text_content().unwrap_or_default()
+    }
+
+    fn html(&self) -> String {
+        self.root.inner_html()
+    }
+
+    fn active(&self) -> Option<Element> {
+        self.root.active_element()
+    }
+
+    /// The names of the reports sent to initialize.js, as "kind" or "event:NAME".
+    fn reports(&self) -> Vec<String> {
+        self.events
+            .iter()
+            .map(|e| {
+                let pair: js_sys::Array = e.dyn_into().unwrap();
+                let kind = pair.get(0).as_string().unwrap();
+                let name = js_sys::Reflect::get(&pair.get(1), &"name".into()).unwrap();
+                match name.as_string() {
+                    Some(n) if kind == "event" => format!("event:{n}"),
+                    _ => kind,
+                }
+            })
+            .collect()
+    }
+
+    fn key(&self, target: &HtmlElement, key: &str, shift: bool) {
+        let init = KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_cancelable(true);
+        init.set_shift_key(shift);
+        let ev = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        target.dispatch_event(&ev).unwrap();
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.host.remove();
+    }
+}
+
+/// Mounts the widget (modal) in a shadow root with its stylesheet, showing `screen`.
+fn mount(screen: Screen, modal: bool) -> Mounted {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    // A custom element, as initialize.js uses: host rules on `div` do not match it.
+    let host: HtmlElement = doc
+        .create_element("vital-link-test")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    doc.body().unwrap().append_child(&host).unwrap();
+    let root = host
+        .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+        .unwrap();
+    let sheet = web_sys::CssStyleSheet::new().unwrap();
+    sheet.replace_sync(&link_widget::widget_css()).unwrap();
+    let sheets = js_sys::Array::of1(&sheet);
+    js_sys::Reflect::set(&root, &"adoptedStyleSheets".into(), &sheets).unwrap();
+    let frame: HtmlElement = doc.create_element("div").unwrap().dyn_into().unwrap();
+    frame.set_class_name(if modal { "vl-overlay" } else { "vl-inline" });
+    root.append_child(&frame).unwrap();
+
+    let events = js_sys::Array::new();
+    let sink = events.clone();
+    let emit = wasm_bindgen::closure::Closure::<dyn Fn(JsValue, JsValue)>::new(move |k, m| {
+        sink.push(&js_sys::Array::of2(&k, &m));
+    })
+    .into_js_value()
+    .unchecked_into::<js_sys::Function>();
+
+    let cell = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let out = cell.clone();
+    let handle = leptos::mount::mount_to(frame, move || {
+        // An API base nothing listens on: these tests make no requests.
+        let api = Api::new("http://127.0.0.1:9".into(), "token".into());
+        let (ctrl, _initial_effects) = Ctrl::new(
+            api,
+            Emitter::new(emit),
+            Lang::En,
+            Mode {
+                modal,
+                hosted: false,
+            },
+        );
+        ctrl.flow.update(|f| {
+            f.team = Some(TeamLinkConfig {
+                team_name: "Acme Sleep".into(),
+                logo: None,
+                privacy_policy_url: Some("https://acme.test/privacy".into()),
+                terms_url: Some("https://acme.test/terms".into()),
+            });
+            f.providers = catalog();
+            f.screen = screen;
+        });
+        *out.borrow_mut() = Some(ctrl.clone());
+        view! { <App ctrl /> }
+    });
+    let ctrl = cell.borrow_mut().take().unwrap();
+    Mounted {
+        host,
+        root,
+        ctrl,
+        events,
+        _handle: Box::new(handle),
+    }
+}
+
+async fn settle() {
+    // Let effects and their requestAnimationFrame callbacks (focus, paint marks) run.
+    for _ in 0..2 {
+        leptos::task::tick().await;
+        let p = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window()
+                .unwrap()
+                .request_animation_frame(&resolve)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+    }
+    leptos::task::tick().await;
+}
+
+#[wasm_bindgen_test]
+async fn loading_shows_a_spinner_with_status() {
+    let m = mount(Screen::Loading, true);
+    settle().await;
+    assert!(m.q("[role=status] .vl-spinner").is_some(), "{}", m.html());
+    assert!(m.text().contains("Loading"));
+    assert!(m.q("button.vl-close").is_some(), "Close is always there");
+}
+
+#[wasm_bindgen_test]
+async fn agreement_names_the_team_links_policies_and_continues() {
+    let m = mount(Screen::Agreement, true);
+    settle().await;
+    let dialog = m.get("[role=dialog]");
+    assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
+    assert!(m.get("h1").text_content().unwrap().contains("Acme Sleep"));
+    let links: Vec<String> = m
+        .all("a")
+        .iter()
+        .map(|a| a.get_attribute("href").unwrap())
+        .collect();
+    assert_eq!(
+        links,
+        ["https://acme.test/privacy", "https://acme.test/terms"]
+    );
+    // Continue has focus and leads to the picker.
+    let cont = m.get("button.vl-primary");
+    assert_eq!(cont.text_content().unwrap(), "Continue");
+    assert!(
+        m.active().is_some_and(|a| a.is_same_node(Some(&cont))),
+        "Continue is focused"
+    );
+    cont.click();
+    settle().await;
+    assert!(m.q("input[type=search]").is_some());
+    assert!(m.reports().contains(&"event:TRANSITION_VIEW".to_owned()));
+}
+
+#[wasm_bindgen_test]
+async fn picker_searches_ignoring_case_and_accents() {
+    let m = mount(Screen::Picker, true);
+    settle().await;
+    assert_eq!(m.all("button.vl-provider").len(), 5);
+    let search: HtmlInputElement = m.get("input[type=search]").dyn_into().unwrap();
+    search.set_value("WÍTH");
+    search
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    let names: Vec<String> = m
+        .all(".vl-provider-name")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
+    assert_eq!(names, ["Withings"]);
+    search.set_value("zzz");
+    search
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    assert!(m.all("button.vl-provider").is_empty());
+    assert!(m.text().contains("No provider matches"));
+}
+
+#[wasm_bindgen_test]
+async fn picker_keyboard_arrows_slash_and_select() {
+    let m = mount(Screen::Picker, true);
+    settle().await;
+    let search = m.get("input[type=search]");
+    assert!(
+        m.active().is_some_and(|a| a.is_same_node(Some(&search))),
+        "search has focus"
+    );
+    let buttons = m.all("button.vl-provider");
+    m.key(&search, "ArrowDown", false);
+    assert!(m
+        .active()
+        .is_some_and(|a| a.is_same_node(Some(&buttons[0]))));
+    m.key(&buttons[0], "ArrowDown", false);
+    assert!(m
+        .active()
+        .is_some_and(|a| a.is_same_node(Some(&buttons[1]))));
+    m.key(&buttons[1], "ArrowUp", false);
+    assert!(m
+        .active()
+        .is_some_and(|a| a.is_same_node(Some(&buttons[0]))));
+    m.key(&buttons[0], "ArrowUp", false);
+    assert!(m.active().is_some_and(|a| a.is_same_node(Some(&search))));
+    let _ = buttons[2].focus();
+    m.key(&buttons[2], "/", false);
+    assert!(
+        m.active().is_some_and(|a| a.is_same_node(Some(&search))),
+        "/ focuses search"
+    );
+    // Enter on a focused button activates it (native); the click selects the provider.
+    buttons[2].click();
+    settle().await;
+    assert_eq!(
+        m.ctrl.flow.with_untracked(|f| f.view()),
+        link_widget::flow::View::Password
+    );
+    assert!(m.reports().contains(&"event:SELECT_PROVIDER".to_owned()));
+}
+
+#[wasm_bindgen_test]
+async fn password_form_uses_form_components_and_shows_inline_error() {
+    let peloton = catalog().remove(2);
+    let m = mount(
+        Screen::Password {
+            provider: peloton.clone(),
+            busy: false,
+            error: Some(InlineError {
+                error_type: "provider_credential_error".into(),
+                message: None,
+            }),
+        },
+        true,
+    );
+    settle().await;
+    assert!(
+        m.text().contains("Peloton email"),
+        "username label from form_components"
+    );
+    assert!(m
+        .q("input[type=password][autocomplete=current-password]")
+        .is_some());
+    assert!(m
+        .get("[role=alert]")
+        .text_content()
+        .unwrap()
+        .contains("not correct"));
+    assert!(m.q("select").is_none(), "no regions, no select");
+    // Busy: the submit button is disabled (a double click sends one request).
+    m.ctrl.flow.update(|f| {
+        f.screen = Screen::Password {
+            provider: peloton,
+            busy: true,
+            error: None,
+        }
+    });
+    settle().await;
+    let submit = m.get("button[type=submit]");
+    assert!(submit.has_attribute("disabled"));
+    assert!(m.q("[role=alert]").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn mfa_form_shows_method_hint_and_one_time_code_input() {
+    let m = mount(
+        Screen::Mfa {
+            provider: catalog().remove(2),
+            method: MfaMethod::Sms,
+            hint: Some("•••• 1234".into()),
+            busy: false,
+            error: None,
+        },
+        true,
+    );
+    settle().await;
+    assert!(m.text().contains("text message"));
+    assert!(m.text().contains("•••• 1234"));
+    assert!(m.q("input[autocomplete=one-time-code]").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn email_form_has_regions_with_default_and_checks_address() {
+    let m = mount(
+        Screen::Email {
+            provider: catalog().remove(3),
+            busy: false,
+            error: None,
+        },
+        true,
+    );
+    settle().await;
+    let select: web_sys::HtmlSelectElement = m.get("select").dyn_into().unwrap();
+    assert_eq!(select.value(), "ca", "default_region is preselected");
+    assert_eq!(select.length(), 2);
+    let input: HtmlInputElement = m.get("input[type=email]").dyn_into().unwrap();
+    input.set_value("not an email");
+    m.get("button[type=submit]").click();
+    settle().await;
+    assert!(m
+        .get("[role=alert]")
+        .text_content()
+        .unwrap()
+        .contains("check"));
+    assert!(
+        !m.reports().iter().any(|r| r == "event:SUBMIT_CREDENTIALS"),
+        "nothing sent"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn oauth_screen_offers_continue_then_blocked_popup_fallbacks() {
+    let fitbit = catalog().remove(0);
+    let m = mount(
+        Screen::Oauth {
+            provider: fitbit.clone(),
+            phase: OauthPhase::Ready,
+        },
+        true,
+    );
+    settle().await;
+    assert_eq!(
+        m.get("button.vl-primary").text_content().unwrap(),
+        "Continue to Fitbit"
+    );
+    m.ctrl.flow.update(|f| {
+        f.info.redirect_url = Some("https://app.test/done".into());
+        f.screen = Screen::Oauth {
+            provider: fitbit,
+            phase: OauthPhase::Waiting {
+                url: "http://127.0.0.1:9/authorize".into(),
+                popup: false,
+            },
+        };
+    });
+    settle().await;
+    let link = m.get("a.vl-link-button");
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("http://127.0.0.1:9/authorize")
+    );
+    assert_eq!(link.get_attribute("target").as_deref(), Some("_blank"));
+    assert!(m.text().contains("Continue in this window"));
+}
+
+#[wasm_bindgen_test]
+async fn success_and_error_screens() {
+    let m = mount(
+        Screen::Success {
+            provider: catalog().remove(2),
+        },
+        true,
+    );
+    settle().await;
+    assert!(m.text().contains("Connected"));
+    assert!(m.text().contains("Peloton"));
+    drop(m);
+
+    let m = mount(
+        Screen::Error {
+            error_type: "token_expired".into(),
+            message: None,
+            provider: None,
+            retry: None,
+        },
+        true,
+    );
+    settle().await;
+    assert!(m
+        .get("[role=alert]")
+        .text_content()
+        .unwrap()
+        .contains("expired"));
+    assert!(
+        !m.text().contains("Try again"),
+        "no retry for an expired token"
+    );
+    drop(m);
+
+    let m = mount(
+        Screen::Error {
+            error_type: "a_brand_new_error".into(),
+            message: None,
+            provider: None,
+            retry: Some(Retry::Load),
+        },
+        true,
+    );
+    settle().await;
+    assert!(m
+        .get("[role=alert]")
+        .text_content()
+        .unwrap()
+        .contains("Something went wrong"));
+    assert!(m.text().contains("Try again"));
+}
+
+#[wasm_bindgen_test]
+async fn focus_is_trapped_in_the_modal_and_escape_closes() {
+    let m = mount(Screen::Agreement, true);
+    settle().await;
+    let dialog = m.get("[role=dialog]");
+    let focusable = m.all("button, a[href]");
+    let (first, last) = (focusable.first().unwrap(), focusable.last().unwrap());
+    let _ = last.focus();
+    m.key(last, "Tab", false);
+    assert!(
+        m.active().is_some_and(|a| a.is_same_node(Some(first))),
+        "Tab wraps to the first"
+    );
+    m.key(first, "Tab", true);
+    assert!(
+        m.active().is_some_and(|a| a.is_same_node(Some(last))),
+        "Shift+Tab wraps to the last"
+    );
+    m.key(&dialog, "Escape", false);
+    settle().await;
+    assert!(
+        m.reports().contains(&"exit".to_owned()),
+        "Esc closes: {:?}",
+        m.reports()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn host_page_css_cannot_reach_inside() {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let style = doc.create_element("link").unwrap();
+    // A hostile host stylesheet (a data: URL: the test page has no CSP).
+    style.set_attribute("rel", "stylesheet").unwrap();
+    style
+        .set_attribute(
+            "href",
+            "data:text/css,button,input,div{display:none!important;color:red!important}",
+        )
+        .unwrap();
+    doc.head().unwrap().append_child(&style).unwrap();
+    let loaded = js_sys::Promise::new(&mut |resolve, _| {
+        style
+            .add_event_listener_with_callback("load", &resolve)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(loaded).await.unwrap();
+
+    let m = mount(Screen::Picker, true);
+    settle().await;
+    let window = web_sys::window().unwrap();
+    let seen: Vec<(&str, String, String, f64)> =
+        ["button.vl-provider", "input[type=search]", "div.vl-dialog"]
+            .into_iter()
+            .map(|sel| {
+                let el = m.get(sel);
+                let cs = window.get_computed_style(&el).unwrap().unwrap();
+                (
+                    sel,
+                    cs.get_property_value("display").unwrap(),
+                    cs.get_property_value("color").unwrap(),
+                    el.get_bounding_client_rect().height(),
+                )
+            })
+            .collect();
+    // Remove the hostile sheet before asserting, so a failure cannot leak into other tests.
+    style.remove();
+    for (sel, display, color, height) in seen {
+        assert_ne!(display, "none", "{sel} hidden by host CSS");
+        assert_ne!(color, "rgb(255, 0, 0)", "{sel} recoloured by host CSS");
+        assert!(height > 0.0, "{sel} has no size");
+    }
+}
