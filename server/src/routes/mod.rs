@@ -102,16 +102,29 @@ pub fn router(state: AppState) -> Router {
         .service(static_files::serve_dir(&state));
 
     routes
-        .method_not_allowed_fallback(method_not_allowed)
         .fallback_service(fallback)
+        .layer(axum::middleware::map_response(json_405))
         .layer(Extension(doc))
         .layer(CompressionLayer::new())
         .layer(access_log())
         .with_state(state)
 }
 
-async fn method_not_allowed() -> Response {
-    AppError::MethodNotAllowed.into_response()
+/// axum's bare 405 (a known route, another method) as a JSON error. Done as a response map
+/// rather than a method-not-allowed fallback, which would bypass the widget routes' CORS layer
+/// on preflight requests.
+async fn json_405(res: Response) -> Response {
+    if res.status() == axum::http::StatusCode::METHOD_NOT_ALLOWED
+        && !res.headers().contains_key(header::CONTENT_TYPE)
+    {
+        let allow = res.headers().get(header::ALLOW).cloned();
+        let mut json = AppError::MethodNotAllowed.into_response();
+        if let Some(allow) = allow {
+            json.headers_mut().insert(header::ALLOW, allow);
+        }
+        return json;
+    }
+    res
 }
 
 /// Liveness.

@@ -1,0 +1,442 @@
+//! Password, MFA and email flows: every sandbox outcome, consumption, lockout, expiry, and the
+//! race of concurrent successes on one token.
+
+mod common;
+
+use common::*;
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test]
+async fn password_outcomes() {
+    let s = Server::start().await;
+    let (user, token) = s
+        .token_with(json!({"redirect_url": "https://host.example/done?keep=1"}))
+        .await;
+
+    for (u, p, ty) in [
+        ("user_expired", "pass_good", "provider_password_expired"),
+        ("user_down", "pass_good", "provider_api_error"),
+        ("user_good", "wrong", "provider_credential_error"),
+        ("someone_else", "pass_good", "provider_credential_error"),
+    ] {
+        let (st, b) = s.password(&token, "peloton", u, p).await;
+        assert_eq!(st, 200, "{b}");
+        assert_eq!(b["state"], "error", "{u}");
+        assert_eq!(b["error_type"], ty, "{u}");
+        assert!(b["error"].as_str().is_some_and(|e| !e.is_empty()));
+        assert!(
+            !b.to_string().contains(p) || p == "pass_good",
+            "the password is echoed: {b}"
+        );
+        assert!(b["provider_mfa"].is_null());
+        let (_, st) = s.link_state(&token).await;
+        assert_eq!(st["state"], "error");
+        assert_eq!(st["provider"], "peloton");
+        assert_eq!(st["error_type"], ty);
+    }
+    // Failures did not consume the token.
+    let (st, b) = s
+        .password(&token, "peloton", "user_good", "pass_good")
+        .await;
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["state"], "success");
+    assert_eq!(b["redirect_url"], "https://host.example/done?keep=1");
+    assert!(b["error_type"].is_null() && b["error"].is_null());
+
+    let conns = s.connections(&user).await;
+    assert_eq!(conns.len(), 1);
+    assert_eq!(conns[0]["slug"], "peloton");
+    assert_eq!(conns[0]["status"], "connected");
+
+    // Consumed: every widget endpoint says so; the state keeps answering success.
+    let got = s
+        .password(&token, "peloton", "user_good", "pass_good")
+        .await;
+    assert_error(&got, 401, "INVALID_REQUEST", "token_consumed");
+    for path in [
+        "/v2/link/providers",
+        "/v2/link/token/info",
+        "/v2/team/link/config",
+        "/v2/link/provider/oauth/fitbit",
+    ] {
+        assert_error(
+            &s.wget(&token, path).await,
+            401,
+            "INVALID_REQUEST",
+            "token_consumed",
+        );
+    }
+    assert_error(
+        &s.wpost(
+            &token,
+            "/v2/link/provider/email/freestyle_libre",
+            json!({"email": "a@b.co"}),
+        )
+        .await,
+        401,
+        "INVALID_REQUEST",
+        "token_consumed",
+    );
+    // Consumed beats a bad body and an unknown provider.
+    assert_error(
+        &s.password(&token, "nope", "a", "b").await,
+        401,
+        "INVALID_REQUEST",
+        "token_consumed",
+    );
+    let (st, state) = s.link_state(&token).await;
+    assert_eq!(st, 200);
+    assert_eq!(state["state"], "success");
+    assert_eq!(state["provider"], "peloton");
+    assert!(state["error_type"].is_null());
+    let (_, v) = s
+        .api(
+            Method::POST,
+            "/v2/link/token/isValid",
+            Some(json!({"token": token})),
+        )
+        .await;
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["state"], "success");
+    assert_eq!(s.connections(&user).await.len(), 1);
+}
+
+#[tokio::test]
+async fn mfa_flow() {
+    let s = Server::start().await;
+    let (user, token) = s.token().await;
+    let mfa = "/v2/link/provider/password/zwift/complete_mfa";
+
+    // No challenge pending yet.
+    let got = s.wpost(&token, mfa, json!({"mfa_code": "123456"})).await;
+    assert_error(&got, 400, "INVALID_PROVIDER", "invalid_provider");
+
+    let (st, b) = s.password(&token, "zwift", "user_mfa", "pass_good").await;
+    assert_eq!(st, 200);
+    assert_eq!(b["state"], "pending_provider_mfa");
+    assert_eq!(b["provider_mfa"]["method"], "sms");
+    assert_eq!(b["provider_mfa"]["hint"], "•••• 1234");
+    assert_eq!(s.link_state(&token).await.1["state"], "pending");
+
+    // The challenge belongs to zwift on this token only.
+    let got = s
+        .wpost(
+            &token,
+            "/v2/link/provider/password/renpho/complete_mfa",
+            json!({"mfa_code": "123456"}),
+        )
+        .await;
+    assert_error(&got, 400, "INVALID_PROVIDER", "invalid_provider");
+    let (_, other) = s.token().await;
+    assert_error(
+        &s.wpost(&other, mfa, json!({"mfa_code": "123456"})).await,
+        400,
+        "INVALID_PROVIDER",
+        "invalid_provider",
+    );
+
+    // A wrong code: error, retry allowed.
+    let (st, b) = s.wpost(&token, mfa, json!({"mfa_code": "000000"})).await;
+    assert_eq!(st, 200);
+    assert_eq!(b["state"], "error");
+    assert_eq!(b["error_type"], "incorrect_mfa_code");
+    assert!(!b.to_string().contains("000000"));
+    assert!(s.connections(&user).await.is_empty());
+    let (_, b) = s.wpost(&token, mfa, json!({"mfa_code": "123456"})).await;
+    assert_eq!(b["state"], "success", "{b}");
+    assert_eq!(s.connections(&user).await[0]["slug"], "zwift");
+    assert_error(
+        &s.wpost(&token, mfa, json!({"mfa_code": "123456"})).await,
+        401,
+        "INVALID_REQUEST",
+        "token_consumed",
+    );
+
+    // user_mfa with a wrong password never reaches MFA.
+    let (_, t2) = s.token().await;
+    let (_, b) = s.password(&t2, "zwift", "user_mfa", "nope").await;
+    assert_eq!(b["error_type"], "provider_credential_error");
+    // A new password attempt clears a pending challenge.
+    s.password(&t2, "zwift", "user_mfa", "pass_good").await;
+    s.password(&t2, "zwift", "x", "y").await;
+    assert_error(
+        &s.wpost(&t2, mfa, json!({"mfa_code": "123456"})).await,
+        400,
+        "INVALID_PROVIDER",
+        "invalid_provider",
+    );
+}
+
+#[tokio::test]
+async fn email_outcomes_and_regions() {
+    let s = Server::start().await;
+    let (user, token) = s.token().await;
+    let path = "/v2/link/provider/email/freestyle_libre";
+    let (_, b) = s
+        .wpost(&token, path, json!({"email": "bad@example.com"}))
+        .await;
+    assert_eq!(b["state"], "error");
+    assert_eq!(b["error_type"], "provider_credential_error");
+    let (_, b) = s
+        .wpost(
+            &token,
+            path,
+            json!({"email": "me@example.org", "region": "gb"}),
+        )
+        .await;
+    assert_eq!(b["error_type"], "unsupported_region");
+    assert_eq!(
+        s.link_state(&token).await.1["error_type"],
+        "unsupported_region"
+    );
+    let (st, b) = s
+        .wpost(
+            &token,
+            path,
+            json!({"email": "me@example.org", "region": "kr"}),
+        )
+        .await;
+    assert_eq!(st, 200);
+    assert_eq!(b["state"], "success", "{b}");
+    assert_eq!(s.connections(&user).await[0]["slug"], "freestyle_libre");
+
+    // Without a region: the server's default.
+    let (_, t) = s.token().await;
+    assert_eq!(
+        s.wpost(&t, path, json!({"email": "x@y.io"})).await.1["state"],
+        "success"
+    );
+
+    // An eu server has the eu list.
+    let eu = Server::start_with(Opts::default().args(&["--region", "eu"])).await;
+    let (_, t) = eu.token().await;
+    assert_eq!(
+        eu.wpost(&t, path, json!({"email": "x@y.io", "region": "us"}))
+            .await
+            .1["error_type"],
+        "unsupported_region"
+    );
+    assert_eq!(
+        eu.wpost(&t, path, json!({"email": "x@y.io", "region": "de"}))
+            .await
+            .1["state"],
+        "success"
+    );
+}
+
+#[tokio::test]
+async fn lockout_after_five_failures() {
+    let s = Server::start().await;
+    let (user, token) = s.token().await;
+    // Outcomes that are not credential failures do not count.
+    for _ in 0..6 {
+        assert_eq!(
+            s.password(&token, "renpho", "user_down", "x").await.1["error_type"],
+            "provider_api_error"
+        );
+    }
+    // Mixed credential and MFA failures count together, across providers.
+    for i in 0..4 {
+        let (st, b) = s
+            .password(
+                &token,
+                if i % 2 == 0 { "renpho" } else { "kardia" },
+                "user_good",
+                "bad",
+            )
+            .await;
+        assert_eq!(
+            (st.as_u16(), b["error_type"].as_str()),
+            (200, Some("provider_credential_error"))
+        );
+    }
+    s.password(&token, "renpho", "user_mfa", "pass_good").await;
+    let (st, b) = s
+        .wpost(
+            &token,
+            "/v2/link/provider/password/renpho/complete_mfa",
+            json!({"mfa_code": "999999"}),
+        )
+        .await;
+    assert_eq!(
+        (st.as_u16(), b["error_type"].as_str()),
+        (200, Some("incorrect_mfa_code"))
+    );
+    // That was the 5th: now everything is 429, even the right credentials, on every flow.
+    let got = s.password(&token, "renpho", "user_good", "pass_good").await;
+    assert_error(&got, 429, "RATE_LIMIT_EXCEEDED", "too_many_attempts");
+    assert_error(
+        &s.wpost(
+            &token,
+            "/v2/link/provider/password/renpho/complete_mfa",
+            json!({"mfa_code": "123456"}),
+        )
+        .await,
+        429,
+        "RATE_LIMIT_EXCEEDED",
+        "too_many_attempts",
+    );
+    assert_error(
+        &s.wpost(
+            &token,
+            "/v2/link/provider/email/freestyle_libre",
+            json!({"email": "a@b.co"}),
+        )
+        .await,
+        429,
+        "RATE_LIMIT_EXCEEDED",
+        "too_many_attempts",
+    );
+    // Locked comes before provider checks and body validation.
+    assert_error(
+        &s.password(&token, "fitbit", "a", "b").await,
+        429,
+        "RATE_LIMIT_EXCEEDED",
+        "too_many_attempts",
+    );
+    assert!(s.connections(&user).await.is_empty());
+    // Other tokens are not affected.
+    let (_, fresh) = s.token_with(json!({})).await;
+    assert_eq!(
+        s.password(&fresh, "renpho", "user_good", "pass_good")
+            .await
+            .1["state"],
+        "success"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_wrong_attempts_cannot_pass_the_lockout() {
+    let s = Server::start().await;
+    let (_, token) = s.token().await;
+    let attempts = (0..12).map(|_| s.password(&token, "renpho", "user_good", "bad"));
+    let results = futures_join_all(attempts).await;
+    let errors = results.iter().filter(|r| r.0 == 200).count();
+    let locked = results.iter().filter(|r| r.0 == 429).count();
+    assert_eq!((errors, locked), (5, 7), "{results:?}");
+}
+
+#[tokio::test]
+async fn concurrent_successes_record_exactly_one_connection() {
+    let s = Server::start().await;
+    let (user, token) = s.token().await;
+    let attempts = (0..20).map(|_| s.password(&token, "peloton", "user_good", "pass_good"));
+    let results = futures_join_all(attempts).await;
+    let successes = results
+        .iter()
+        .filter(|r| r.0 == 200 && r.1["state"] == "success")
+        .count();
+    assert_eq!(successes, 1, "{results:?}");
+    for r in results
+        .iter()
+        .filter(|r| !(r.0 == 200 && r.1["state"] == "success"))
+    {
+        assert_error(r, 401, "INVALID_REQUEST", "token_consumed");
+    }
+    let conns = s.connections(&user).await;
+    assert_eq!(conns.len(), 1, "{conns:?}");
+    assert_eq!(conns[0]["slug"], "peloton");
+
+    // The same race across providers and flows on one token.
+    let (user, token) = s.token().await;
+    let mut futs = Vec::new();
+    for i in 0..20 {
+        let s = &s;
+        let token = token.clone();
+        futs.push(async move {
+            match i % 3 {
+                0 => s.password(&token, "zwift", "user_good", "pass_good").await,
+                1 => s.password(&token, "renpho", "user_good", "pass_good").await,
+                _ => {
+                    s.wpost(
+                        &token,
+                        "/v2/link/provider/email/freestyle_libre",
+                        json!({"email": "a@b.co"}),
+                    )
+                    .await
+                }
+            }
+        });
+    }
+    let results = futures_join_all(futs).await;
+    assert_eq!(
+        results.iter().filter(|r| r.1["state"] == "success").count(),
+        1,
+        "{results:?}"
+    );
+    assert_eq!(s.connections(&user).await.len(), 1);
+}
+
+#[tokio::test]
+async fn tokens_expire() {
+    let s = Server::start_with(Opts::default().args(&["--token-ttl-secs", "1"])).await;
+    let (user, token) = s.token().await;
+    let (_, failing) = s.token().await;
+    assert_eq!(s.wget(&token, "/v2/link/token/info").await.0, 200);
+    assert_eq!(
+        s.password(&failing, "renpho", "x", "y").await.1["state"],
+        "error"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+    for path in [
+        "/v2/link/token/info",
+        "/v2/team/link/config",
+        "/v2/link/providers",
+        "/v2/link/state",
+        "/v2/link/provider/oauth/oura",
+    ] {
+        assert_error(
+            &s.wget(&token, path).await,
+            401,
+            "INVALID_REQUEST",
+            "token_expired",
+        );
+    }
+    assert_error(
+        &s.password(&token, "renpho", "user_good", "pass_good").await,
+        401,
+        "INVALID_REQUEST",
+        "token_expired",
+    );
+    assert_error(
+        &s.link_state(&failing).await,
+        401,
+        "INVALID_REQUEST",
+        "token_expired",
+    );
+    let (_, v) = s
+        .api(
+            Method::POST,
+            "/v2/link/token/isValid",
+            Some(json!({"token": token})),
+        )
+        .await;
+    assert_eq!(v["valid"], false);
+    assert!(s.connections(&user).await.is_empty());
+
+    // TTL from the environment variable too.
+    let s = Server::start_with(Opts::default().env("LINK_TOKEN_TTL_SECS", "1")).await;
+    let (_, token) = s.token().await;
+    tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+    assert_error(
+        &s.wget(&token, "/v2/link/providers").await,
+        401,
+        "INVALID_REQUEST",
+        "token_expired",
+    );
+}
+
+#[tokio::test]
+async fn default_lifetime_is_ten_minutes() {
+    let s = Server::start().await;
+    let (_, token) = s.token().await;
+    let (_, info) = s.wget(&token, "/v2/link/token/info").await;
+    let expires = time::OffsetDateTime::parse(
+        info["expires_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let left = (expires - time::OffsetDateTime::now_utc()).whole_seconds();
+    assert!((590..=600).contains(&left), "{left}");
+}

@@ -1,0 +1,620 @@
+//! The process: flags and exit codes, the default database, restart persistence, static files,
+//! the demo routes, and logs without secrets.
+
+mod common;
+
+use std::{
+    process::{Command, Stdio},
+    sync::Arc,
+    time::Duration,
+};
+
+use common::*;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+/// Runs the binary to completion (it must not start serving) and returns (code, stderr).
+fn run_failing(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut cmd = Command::new(bin());
+    cmd.args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, _) in std::env::vars() {
+        if k.starts_with("LINK_") {
+            cmd.env_remove(k);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("link-server {args:?} kept running");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn bad_flags_and_unreachable_databases_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/ok.db", tmp.path().display());
+    let blocker = tmp.path().join("a-file");
+    std::fs::write(&blocker, b"not a directory").unwrap();
+    let under_file = format!("sqlite://{}/sub/link.db", blocker.display());
+    let base = ["--addr", "127.0.0.1:0"];
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--database-url", &db], "api-key"),
+        (
+            vec![
+                "--database-url",
+                &db,
+                "--api-key",
+                "k",
+                "--token-ttl-secs",
+                "abc",
+            ],
+            "token-ttl-secs",
+        ),
+        (
+            vec!["--database-url", &db, "--api-key", "k", "--env", "staging"],
+            "env",
+        ),
+        (
+            vec!["--database-url", &db, "--api-key", "k", "--region", "asia"],
+            "region",
+        ),
+        (
+            vec!["--database-url", &db, "--api-key", "k", "--no-such-flag"],
+            "no-such-flag",
+        ),
+        (vec!["--database-url", &db, "--api-key", ""], "api-key"),
+        (
+            vec![
+                "--database-url",
+                &db,
+                "--api-key",
+                "k",
+                "--token-ttl-secs",
+                "0",
+            ],
+            "token-ttl-secs",
+        ),
+        (
+            vec![
+                "--database-url",
+                &db,
+                "--api-key",
+                "k",
+                "--public-url",
+                "ftp://x.example",
+            ],
+            "public-url",
+        ),
+        (
+            vec![
+                "--database-url",
+                &db,
+                "--api-key",
+                "k",
+                "--env",
+                "production",
+                "--synthetic-providers",
+                "5",
+            ],
+            "synthetic",
+        ),
+        (
+            vec!["--database-url", &under_file, "--api-key", "k"],
+            "database",
+        ),
+        (
+            vec!["--database-url", "postgres://localhost/x", "--api-key", "k"],
+            "sqlite",
+        ),
+        (
+            vec!["--database-url", "nonsense", "--api-key", "k"],
+            "database",
+        ),
+    ];
+    for (args, needle) in cases {
+        let all: Vec<&str> = base.iter().copied().chain(args.iter().copied()).collect();
+        let (code, stderr) = run_failing(&all, &[]);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    // An address already in use.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let (code, stderr) = run_failing(
+        &["--addr", &addr, "--database-url", &db, "--api-key", "k"],
+        &[],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("listen"), "{stderr}");
+    // Flags come from the environment too.
+    let (code, stderr) = run_failing(
+        &["--database-url", &db],
+        &[("LINK_API_KEY", "k"), ("LINK_ADDR", &addr)],
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("listen"), "{stderr}");
+}
+
+#[tokio::test]
+async fn default_database_is_created_under_data() {
+    let cwd = tempfile::tempdir().unwrap();
+    let s = Server::start_with(Opts::default().default_database_in(cwd.path())).await;
+    let user = s.create_user().await;
+    assert!(cwd.path().join("data/link.db").is_file());
+    // WAL mode.
+    assert!(cwd.path().join("data/link.db-wal").exists());
+    assert!(s.connections(&user).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_restart_loses_nothing() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let public = "http://link.invalid";
+    let opts = || {
+        Opts {
+            api_key: "restart-key".into(),
+            ..Opts::default()
+        }
+        .dir(dir.clone())
+        .args(&["--public-url", public])
+    };
+    let mut a = Server::start_with(opts()).await;
+    let on = |s: &Server, u: &str| u.replace(public, &s.url);
+
+    let (st, b) = a
+        .api(
+            Method::POST,
+            "/v2/user",
+            Some(json!({"client_user_id": "persist"})),
+        )
+        .await;
+    assert_eq!(st, 200);
+    let user = b["user_id"].as_str().unwrap().to_string();
+    let token_for = |s: &Server| {
+        let user = user.clone();
+        let s_url = s.url.clone();
+        let key = s.api_key.clone();
+        let http = s.http.clone();
+        async move {
+            let r = http
+                .post(format!("{s_url}/v2/link/token"))
+                .header(KEY_HEADER, key)
+                .json(&json!({"user_id": user, "redirect_url": "https://host.example/cb"}))
+                .send()
+                .await
+                .unwrap();
+            r.json::<Value>().await.unwrap()["link_token"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    // A connection, a locked token, an OAuth attempt in progress, a fresh token.
+    let t_ok = token_for(&a).await;
+    assert_eq!(
+        a.password(&t_ok, "renpho", "user_good", "pass_good")
+            .await
+            .1["state"],
+        "success"
+    );
+    let t_locked = token_for(&a).await;
+    for _ in 0..5 {
+        assert_eq!(
+            a.password(&t_locked, "renpho", "user_good", "nope").await.0,
+            200
+        );
+    }
+    let t_oauth = token_for(&a).await;
+    let (_, p) = a.wget(&t_oauth, "/v2/link/provider/oauth/fitbit").await;
+    let oauth_url = p["oauth_url"].as_str().unwrap().to_string();
+    assert!(oauth_url.starts_with(public));
+    let html = a
+        .http
+        .get(on(&a, &oauth_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let form = parse_form(&html);
+    let t_fresh = token_for(&a).await;
+    assert!(dir.path().join("link.db").is_file());
+
+    a.kill();
+    let b = Server::start_with(opts()).await;
+    assert_ne!(a.url, b.url);
+
+    // Users, connections, tokens and their lockout counters survived.
+    let dup = b
+        .api(
+            Method::POST,
+            "/v2/user",
+            Some(json!({"client_user_id": "persist"})),
+        )
+        .await;
+    assert_error(&dup, 400, "INVALID_REQUEST", "duplicate_user");
+    assert_eq!(dup.1["detail"]["user_id"], user.as_str());
+    let conns = b.connections(&user).await;
+    assert_eq!(conns.len(), 1);
+    assert_eq!(conns[0]["slug"], "renpho");
+    assert_error(
+        &b.password(&t_ok, "renpho", "user_good", "pass_good").await,
+        401,
+        "INVALID_REQUEST",
+        "token_consumed",
+    );
+    assert_eq!(b.link_state(&t_ok).await.1["state"], "success");
+    assert_error(
+        &b.password(&t_locked, "renpho", "user_good", "pass_good")
+            .await,
+        429,
+        "RATE_LIMIT_EXCEEDED",
+        "too_many_attempts",
+    );
+    assert_eq!(b.wget(&t_fresh, "/v2/link/token/info").await.0, 200);
+
+    // The OAuth attempt started before the restart completes after it: the state signing key
+    // survived.
+    assert_eq!(b.link_state(&t_oauth).await.1["state"], "pending");
+    let mut submitted = form.clone();
+    submitted.action = on(&b, &form.action);
+    let all: Vec<String> = form
+        .checked_scopes()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    let to_callback = submit(&b, &submitted, "allow", &all).await;
+    let resp = follow(&b, &on(&b, &to_callback)).await;
+    assert_eq!(resp.status(), 307);
+    let loc = header(resp.headers(), "location").unwrap();
+    assert_eq!(param(loc, "state").as_deref(), Some("success"), "{loc}");
+    assert_eq!(b.connections(&user).await.len(), 2);
+}
+
+fn dist_with_widget(s_dist: &std::path::Path) {
+    write_file(
+        &s_dist.join("index.html"),
+        b"<!doctype html><title>Link</title><script src=\"initialize.js\"></script>",
+    );
+    let js = "window.Vital = window.Vital || {};\n".repeat(200);
+    write_file(&s_dist.join("initialize.js"), js.as_bytes());
+    write_file(&s_dist.join("link-widget.js"), js.as_bytes());
+    let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+    wasm.extend(std::iter::repeat_n(0u8, 8192));
+    write_file(&s_dist.join("link-widget_bg.wasm"), &wasm);
+    write_file(&s_dist.join("pre.js"), b"plain");
+    write_file(&s_dist.join("pre.js.gz"), b"gzipped-bytes");
+    write_file(&s_dist.join("pre.js.br"), b"brotli-bytes");
+}
+
+#[tokio::test]
+async fn static_files_and_the_hosted_page() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    // Before the build exists: a clear 503, not a failed start.
+    let s = Server::start_with(Opts::default().dir(dir.clone())).await;
+    let (st, b) = read(s.http.get(s.u("/?token=abc")).send().await.unwrap()).await;
+    assert_eq!(st, 503);
+    assert!(b["detail"]["error_message"]
+        .as_str()
+        .unwrap()
+        .contains("widget build is missing"));
+    assert_error(
+        &read(s.http.get(s.u("/initialize.js")).send().await.unwrap()).await,
+        404,
+        "NOT_FOUND",
+        "not_found",
+    );
+
+    // Built while running: served.
+    dist_with_widget(&s.dist());
+    let (_, token) = s.token().await;
+    let r = s
+        .http
+        .get(s.u(&format!("/?token={token}&env=sandbox&region=us")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let h = r.headers().clone();
+    assert!(header(&h, "content-type").unwrap().starts_with("text/html"));
+    assert_eq!(header(&h, "referrer-policy"), Some("no-referrer"));
+    assert_eq!(header(&h, "access-control-allow-origin"), Some("*"));
+    assert!(header(&h, "cross-origin-opener-policy").is_none());
+    assert!(r.text().await.unwrap().contains("initialize.js"));
+
+    for (path, mime) in [
+        ("/initialize.js", "text/javascript"),
+        ("/link-widget.js", "text/javascript"),
+        ("/link-widget_bg.wasm", "application/wasm"),
+    ] {
+        let r = s
+            .http
+            .get(s.u(path))
+            .header("origin", "https://host.example")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(header(r.headers(), "content-type"), Some(mime), "{path}");
+        assert_eq!(
+            header(r.headers(), "access-control-allow-origin"),
+            Some("*"),
+            "{path}"
+        );
+        for enc in ["gzip", "br"] {
+            let r = s
+                .http
+                .get(s.u(path))
+                .header("accept-encoding", enc)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                header(r.headers(), "content-encoding"),
+                Some(enc),
+                "{path} {enc}"
+            );
+            assert_eq!(header(r.headers(), "content-type"), Some(mime));
+            let plain_len = std::fs::metadata(s.dist().join(&path[1..])).unwrap().len() as usize;
+            assert!(
+                r.bytes().await.unwrap().len() < plain_len / 2,
+                "{path} {enc} not compressed"
+            );
+        }
+    }
+    // Precompressed files win when present.
+    let r = s
+        .http
+        .get(s.u("/pre.js"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(r.headers(), "content-encoding"), Some("gzip"));
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"gzipped-bytes");
+    let r = s
+        .http
+        .get(s.u("/pre.js"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"brotli-bytes");
+    let r = s.http.get(s.u("/pre.js")).send().await.unwrap();
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"plain");
+    // Outside the build: the JSON 404, no directory escape.
+    assert_eq!(
+        s.http
+            .get(s.u("/../link.db"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        s.http
+            .get(s.u("/%2e%2e/link.db"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn demo_page_and_token_route() {
+    let s = Server::start_with(Opts::default().arg("--demo")).await;
+    let csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
+    for (path, mime, needle) in [
+        ("/demo", "text/html", "demo.js"),
+        ("/demo/demo.js", "text/javascript", "/demo/token"),
+        ("/demo/demo.css", "text/css", "{"),
+    ] {
+        let r = s.http.get(s.u(path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert!(
+            header(r.headers(), "content-type")
+                .unwrap()
+                .starts_with(mime),
+            "{path}"
+        );
+        assert_eq!(
+            header(r.headers(), "content-security-policy"),
+            Some(csp),
+            "{path}"
+        );
+        let body = r.text().await.unwrap();
+        assert!(body.contains(needle), "{path}");
+        if path == "/demo" {
+            assert!(
+                !body.contains("<script>")
+                    && !body.contains("<style")
+                    && !body.contains("style=\"")
+            );
+        }
+    }
+
+    // Empty body, `{}`, and options.
+    for body in [None, Some("{}"), Some("")] {
+        let mut req = s.http.post(s.u("/demo/token"));
+        if let Some(b) = body {
+            req = req.header("content-type", "application/json").body(b);
+        }
+        let (st, b) = read(req.send().await.unwrap()).await;
+        assert_eq!(st, 200, "{b}");
+        let token = b["link_token"].as_str().unwrap();
+        assert!(uuid::Uuid::parse_str(b["user_id"].as_str().unwrap()).is_ok());
+        assert_eq!(
+            param(b["link_web_url"].as_str().unwrap(), "token").as_deref(),
+            Some(token)
+        );
+        assert_eq!(s.wget(token, "/v2/link/providers").await.0, 200);
+    }
+    let (st, b) = read(
+        s.http
+            .post(s.u("/demo/token"))
+            .json(&json!({"client_user_id": "demo-alice", "provider": "oura", "redirect_url": "https://h.example/x", "on_close": "redirect"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    let (_, info) = s
+        .wget(b["link_token"].as_str().unwrap(), "/v2/link/token/info")
+        .await;
+    assert_eq!(info["provider"], "oura");
+    assert_eq!(info["on_close"], "redirect");
+    // The same code path as the API: the user exists and duplicates are refused.
+    let user = b["user_id"].as_str().unwrap();
+    assert!(s.connections(user).await.is_empty());
+    let got = read(
+        s.http
+            .post(s.u("/demo/token"))
+            .json(&json!({"client_user_id": "demo-alice"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_error(&got, 400, "INVALID_REQUEST", "duplicate_user");
+    assert_422(
+        &read(
+            s.http
+                .post(s.u("/demo/token"))
+                .json(&json!({"provider": "nope"}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await,
+        &["body", "provider"],
+    );
+    assert_422(
+        &read(
+            s.http
+                .post(s.u("/demo/token"))
+                .body("{")
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await,
+        &["body"],
+    );
+    // CORS like the widget endpoints.
+    let pre = s
+        .http
+        .request(Method::OPTIONS, s.u("/demo/token"))
+        .header("origin", "https://elsewhere.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        header(pre.headers(), "access-control-allow-origin"),
+        Some("*")
+    );
+}
+
+#[tokio::test]
+async fn logs_carry_no_secrets() {
+    let s = Server::start_with(
+        Opts {
+            api_key: "sk_live_TopSecretKey123".into(),
+            ..Opts::default()
+        }
+        .env("RUST_LOG", "debug"),
+    )
+    .await;
+    dist_with_widget(&s.dist());
+    let (user, token) = s
+        .token_with(json!({"redirect_url": "https://host.example/cb"}))
+        .await;
+    // Wrong keys, passwords, MFA codes, the hosted page with the token in its URL.
+    let _ = s
+        .http
+        .get(s.u("/v2/providers"))
+        .header(KEY_HEADER, "sk_wrong_Guess987")
+        .send()
+        .await
+        .unwrap();
+    let _ = s
+        .http
+        .get(s.u(&format!("/?token={token}&env=sandbox")))
+        .send()
+        .await
+        .unwrap();
+    let _ = s
+        .password(&token, "renpho", "user_mfa", "Hunter2-Password!")
+        .await;
+    s.password(&token, "renpho", "user_mfa", "pass_good").await;
+    let _ = s
+        .wpost(
+            &token,
+            "/v2/link/provider/password/renpho/complete_mfa",
+            json!({"mfa_code": "864209"}),
+        )
+        .await;
+    // An OAuth round trip (code and state in URLs).
+    let (user2, t2) = s
+        .token_with(json!({"redirect_url": "https://host.example/cb"}))
+        .await;
+    let (oauth_url, form) = consent(&s, &t2, "fitbit").await;
+    let all: Vec<String> = form
+        .checked_scopes()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    let cb = submit(&s, &form, "allow", &all).await;
+    assert_eq!(follow(&s, &cb).await.status(), 307);
+    assert!(s.connections(&user).await.is_empty());
+    assert_eq!(s.connections(&user2).await.len(), 1);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let logs = s.logs();
+    // The logs are there, with the access log of the hosted page, redacted.
+    assert!(logs.contains("/?token=[redacted]&env=sandbox"), "{logs}");
+    assert!(
+        logs.contains("/v2/link/connect/fitbit?code=[redacted]&state=[redacted]"),
+        "{logs}"
+    );
+    for secret in [
+        "sk_live_TopSecretKey123",
+        "sk_wrong_Guess987",
+        "Hunter2-Password!",
+        "pass_good",
+        "864209",
+        token.as_str(),
+        t2.as_str(),
+        param(&cb, "code").unwrap().as_str(),
+        param(&oauth_url, "state").unwrap().as_str(),
+    ] {
+        assert!(!logs.contains(secret), "secret {secret:?} in logs:\n{logs}");
+    }
+}
