@@ -4,7 +4,8 @@
 //
 // Environment (all optional): BENCH_RUNS (browser runs per figure, default 20, at least 20 for a
 // real run), BENCH_CYCLES (open/close cycles, 50), BENCH_SERVER_SECONDS (measured seconds per
-// load test, 5), BENCH_SKIP ("browser,server": parts to leave out while iterating).
+// load test, 5), BENCH_SKIP ("browser,server": parts to leave out while iterating), LINK_SERVER_BIN
+// and LINK_LOADGEN_BIN (binaries other than target/release/*).
 "use strict";
 const { execSync } = require("child_process");
 const fs = require("fs");
@@ -12,7 +13,7 @@ const os = require("os");
 const path = require("path");
 const { measureDir } = require("./lib/sizes");
 const { na, attempt, log } = require("./lib/util");
-const { startHostServer, startStaticServer } = require("./lib/host");
+const { startHostServer, startStaticServer, HOST_PAGE } = require("./lib/host");
 const { LinkServer, serverLoad } = require("./lib/server");
 const { runBrowserBench } = require("./lib/browser");
 const { renderTable } = require("./lib/report");
@@ -97,10 +98,16 @@ async function main() {
   let serverNa = null;
   if (BUILD_FAIL.server) serverNa = `link-server build failed: ${BUILD_FAIL.server}`;
   else if (!w.na) {
+    // link-server serves a copy of dist/ plus a same-origin host page (used only if the widget
+    // cannot reach the API from the cross-origin host page).
+    const staticDir = path.join(OUT_DIR, "static");
+    fs.rmSync(staticDir, { recursive: true, force: true });
+    fs.cpSync(dist, staticDir, { recursive: true, preserveTimestamps: true });
+    fs.writeFileSync(path.join(staticDir, "bench-host.html"), HOST_PAGE);
     const s = await attempt("start link-server", () =>
       LinkServer.start({
-        bin: path.join(ROOT, "target", "release", "link-server"),
-        dist,
+        bin: process.env.LINK_SERVER_BIN || path.join(ROOT, "target", "release", "link-server"),
+        dist: staticDir,
         syntheticProviders: SYNTHETIC,
         logFile: path.join(OUT_DIR, "link-server.log"),
       }),
@@ -150,7 +157,8 @@ async function main() {
         }
       }
       const b = await runBrowserBench({
-        hostUrl: hostSrv.url,
+        hostPage: hostSrv.url + "/",
+        sameOriginHostPage: server ? server.url + "/bench-host.html" : null,
         widgetBase,
         apiBase,
         createToken,
@@ -162,6 +170,8 @@ async function main() {
       });
       results.meta.chromium = b.chromium ? `Chromium ${b.chromium}` : null;
       for (const k of ["load", "open", "search", "memory"]) results[k] = b[k];
+      results.meta.host_page = b.host_page || hostSrv.url + "/";
+      if (b.host_page_fallback) results.meta.host_page_fallback = b.host_page_fallback;
       if (!results.load.na && files !== "link-server") results.load.note = `widget files served by ${files}`;
     }
 
@@ -173,7 +183,7 @@ async function main() {
       results.server = await attempt("server load", () =>
         serverLoad({
           server,
-          loadgenBin: path.join(ROOT, "target", "release", "link-loadgen"),
+          loadgenBin: process.env.LINK_LOADGEN_BIN || path.join(ROOT, "target", "release", "link-loadgen"),
           seconds: SERVER_SECONDS,
           warmup: 1,
           concurrency: 32,

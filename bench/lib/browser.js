@@ -65,8 +65,8 @@ function pageLoadWidget({ widgetBase, apiBase }) {
 }
 
 class BrowserBench {
-  constructor({ hostUrl, widgetBase, apiBase, createToken, runs, cycles }) {
-    Object.assign(this, { hostUrl, widgetBase, apiBase, createToken, runs, cycles });
+  constructor({ hostPage, widgetBase, apiBase, createToken, runs, cycles }) {
+    Object.assign(this, { hostPage, widgetBase, apiBase, createToken, runs, cycles });
   }
 
   async start() {
@@ -96,7 +96,7 @@ class BrowserBench {
   }
 
   async gotoHost(page) {
-    await page.goto(this.hostUrl + "/", { waitUntil: "load" });
+    await page.goto(this.hostPage, { waitUntil: "load" });
   }
 
   async loadWidget(page) {
@@ -127,6 +127,7 @@ class BrowserBench {
               status: resp ? resp.status() : null,
               content_encoding: resp ? (await resp.allHeaders())["content-encoding"] || "identity" : null,
               body_bytes: sizes.responseBodySize,
+              cache_control: resp ? (await resp.allHeaders())["cache-control"] || null : null,
               header_bytes: sizes.responseHeadersSize,
             });
           } catch {
@@ -152,12 +153,41 @@ class BrowserBench {
       await this.gotoHost(page);
       warm.push((await this.loadWidget(page)).total);
     }
+    // One more, unmeasured warm load watched through CDP: where each file came from.
+    const warmSources = {};
+    try {
+      const cdp = await ctx.newCDPSession(page);
+      await cdp.send("Network.enable");
+      const reqs = new Map();
+      const get = (id) => reqs.get(id) || reqs.set(id, {}).get(id);
+      cdp.on("Network.requestWillBeSent", (e) => (get(e.requestId).url = e.request.url));
+      cdp.on("Network.requestServedFromCache", (e) => (get(e.requestId).cache = true));
+      cdp.on("Network.responseReceived", (e) => {
+        const r = get(e.requestId);
+        r.status = e.response.status;
+        r.disk = e.response.fromDiskCache;
+      });
+      cdp.on("Network.responseReceivedExtraInfo", (e) => (get(e.requestId).wire = e.statusCode));
+      cdp.on("Network.loadingFinished", (e) => (get(e.requestId).bytes = e.encodedDataLength));
+      await this.gotoHost(page);
+      await this.loadWidget(page);
+      await page.waitForTimeout(200);
+      for (const r of reqs.values()) {
+        if (!r.url || !r.url.startsWith(this.widgetBase) || /\/v2\//.test(r.url)) continue;
+        const file = new URL(r.url).pathname.replace(/^\//, "");
+        warmSources[file] =
+          r.cache || r.disk ? "cache" : r.wire === 304 ? "revalidated (304)" : `network (${r.wire || r.status})`;
+      }
+    } catch {
+      /* informative only */
+    }
     await ctx.close();
     return {
       cold: summary(cold),
       warm: summary(warm),
       cold_initialize_js_onload: summary(coldScript),
       downloaded_by_host_page: downloads,
+      warm_sources: warmSources,
       method:
         "performance.now() in the host page from appending <script src=initialize.js> to Vital.create({onLoad}) firing; " +
         "cold: a new browser context per run (empty HTTP cache); warm: one context, the host page navigated to again " +
@@ -171,6 +201,20 @@ class BrowserBench {
     await this.gotoHost(page);
     await this.loadWidget(page);
     return { ctx, page };
+  }
+
+  /** One unmeasured open on a fresh page: null when the widget opens, else the reason. */
+  async probeOpen() {
+    const { ctx, page } = await this.readyPage();
+    try {
+      const token = await this.createToken();
+      const r = await withTimeout(page.evaluate(pageOpenOnce, { token, apiBase: this.apiBase }), 30000, "open");
+      if (!r.error) return null;
+      const extra = page.problems.length ? ` (${page.problems.slice(-2).join("; ")})` : "";
+      return r.error + extra;
+    } finally {
+      await ctx.close();
+    }
   }
 
   /** open(token) → agreement painted; Continue → picker interactive. */
@@ -188,7 +232,7 @@ class BrowserBench {
           throw new Error(r.error + extra);
         }
         if (i === 0) {
-          example = r; // the first run warms up the widget's code paths: not counted
+          example = roundDeep(r); // the first run warms up the widget's code paths: not counted
           continue;
         }
         runs.agreement.push(r.agreement.total);
@@ -381,6 +425,14 @@ async function pageOpenClose({ token }) {
   return {};
 }
 
+/** Numbers rounded to 0.1 ms, for the JSON. */
+function roundDeep(x) {
+  if (typeof x === "number") return Math.round(x * 10) / 10;
+  if (Array.isArray(x)) return x.map(roundDeep);
+  if (x && typeof x === "object") return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, roundDeep(v)]));
+  return x;
+}
+
 /** A key that changes the list: present in some provider names but not all (fewest first). */
 function pickKey(names) {
   const lower = names.map((n) => n.toLowerCase());
@@ -411,6 +463,21 @@ async function runBrowserBench(opts) {
     } else if (!loaded) {
       out.open = out.search = out.memory = na(why(""));
     } else {
+      // The widget's API is called cross-origin from the host page. If that fails (e.g. a CORS
+      // problem of the server), measure with the host page on link-server's origin instead and
+      // say so, rather than reporting nothing.
+      const problem = await attempt("browser: probe open(token)", () => bench.probeOpen());
+      if (problem && !problem.na && opts.sameOriginHostPage) {
+        log(`browser: open from the cross-origin host page failed: ${problem}`);
+        bench.hostPage = opts.sameOriginHostPage;
+        const again = await attempt("browser: probe open(token), same-origin host page", () => bench.probeOpen());
+        if (again === null) {
+          out.host_page_fallback =
+            `the host page is served by link-server (same origin as the API): from another origin ` +
+            `open() fails: ${problem}`;
+        } else bench.hostPage = opts.hostPage;
+      }
+      out.host_page = bench.hostPage;
       out.open = await attempt("browser: open / continue", () => bench.open());
       out.search = opts.providerNames
         ? await attempt("browser: search", () => bench.search(opts.providerNames))

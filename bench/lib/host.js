@@ -70,4 +70,4 @@ function startStaticServer(dir) {
   return listen(server);
 }
 
-module.exports = { startHostServer, startStaticServer };
+module.exports = { startHostServer, startStaticServer, HOST_PAGE };

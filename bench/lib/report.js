@@ -11,7 +11,9 @@ const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : "n/a");
 function renderTable(r) {
   const rows = [];
   const section = (title, a = "", b = "", c = "", note = "") => rows.push({ section: true, cells: [`**${title}**`, a, b, c, note] });
-  const row = (label, a, b, c, note = "") => rows.push({ cells: [label, a, b, c, note] });
+  const NOTE_MAX = 110; // the full reasons are in results.json
+  const clip = (t) => (t.length > NOTE_MAX ? t.slice(0, NOTE_MAX - 1) + "…" : t);
+  const row = (label, a, b, c, note = "") => rows.push({ cells: [label, a, b, c, clip(String(note))] });
   const naRow = (label, fig) => row(label, "n/a", "", "", fig && fig.na ? fig.na : "not measured");
 
   // 1. transfer size
@@ -52,7 +54,16 @@ function renderTable(r) {
   section("Load (ms)", "median", "p95", "runs", "script tag inserted → onLoad");
   for (const [k, label] of [["cold", "  cold (new context, no cache)"], ["warm", "  warm (HTTP cache, same context)"]]) {
     if (!r.load || r.load.na) naRow(label, r.load);
-    else row(label, ms(r.load[k].median), ms(r.load[k].p95), String(r.load[k].n));
+    else {
+      let note = "";
+      if (k === "warm" && r.load.warm_sources) {
+        const counts = {};
+        for (const v of Object.values(r.load.warm_sources)) counts[v] = (counts[v] || 0) + 1;
+        note = "files: " + Object.entries(counts).map(([v, n]) => `${v} ×${n}`).join(", ");
+      }
+      if (k === "cold" && r.load.note) note = r.load.note;
+      row(label, ms(r.load[k].median), ms(r.load[k].p95), String(r.load[k].n), note);
+    }
   }
 
   // 3. open
@@ -63,6 +74,7 @@ function renderTable(r) {
     row("    network (API fetches in flight)", ms(fig.network.median), ms(fig.network.p95), "");
     row("    widget (total − network)", ms(fig.widget.median), ms(fig.widget.p95), "");
   };
+  if (r.meta.host_page_fallback) row("  ⚠ host page on link-server's origin", "", "", "", r.meta.host_page_fallback);
   split("  open(token) → agreement painted", r.open && !r.open.na ? r.open.open_to_agreement : r.open);
   split("  Continue → picker interactive", r.open && !r.open.na ? r.open.continue_to_picker : r.open);
 
@@ -98,7 +110,7 @@ function renderTable(r) {
     for (const [key, name] of loadRows) {
       for (const mode of Object.keys(sv[key] || {})) {
         const x = sv[key][mode];
-        const label = mode === "saturation" ? `  ${name}, saturation` : `  ${name} @ ${mode.replace("fixed_", "")} req/s`;
+        const label = mode === "saturation" ? `  ${name}, saturation` : `  ${name} @ ${int(Number(mode.replace("fixed_", "")))} req/s`;
         if (x.na) naRow(label, x);
         else {
           const notes = [`${x.connections} conn`];

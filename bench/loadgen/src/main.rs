@@ -4,7 +4,9 @@
 //! - `--concurrency N`: closed loop, N connections each sending its next request as soon as the
 //!   previous answer arrived (saturation throughput);
 //! - `--rate R`: open loop, request `i` is due at `start + i / R` whatever happened before, and
-//!   its latency counts from that due time, so a slow server cannot hide its queueing
+//!   its latency counts from the moment the scheduler released it (its due time plus the timer's
+//!   ~1 ms granularity), queueing for a free connection included, so a slow server cannot hide
+//!   its backlog
 //!   (no coordinated omission). `--connections` bounds how many are in flight.
 //!
 //! Requests started during `--warmup` are sent but not counted.
@@ -268,7 +270,7 @@ async fn saturate(
 /// How long the open loop may keep answering its backlog after the schedule ended.
 const DRAIN: Duration = Duration::from_secs(5);
 
-/// Open loop: requests are due on a fixed schedule; latency counts from the due time.
+/// Open loop: requests are due on a fixed schedule; latency counts from their release.
 async fn fixed_rate(
     target: Arc<Target>,
     rate: f64,
@@ -277,7 +279,7 @@ async fn fixed_rate(
     measure_from: Instant,
     end: Instant,
 ) -> (Tally, u64) {
-    let (tx, rx) = mpsc::unbounded_channel::<Instant>();
+    let (tx, rx) = mpsc::unbounded_channel::<(Instant, Instant)>();
     let rx = Arc::new(Mutex::new(rx));
     let scheduler = tokio::spawn(async move {
         let period = 1.0 / rate;
@@ -291,7 +293,7 @@ async fn fixed_rate(
             if due >= measure_from {
                 scheduled_measured += 1;
             }
-            if tx.send(due).is_err() {
+            if tx.send((due, Instant::now())).is_err() {
                 break;
             }
         }
@@ -306,15 +308,15 @@ async fn fixed_rate(
             let mut tally = Tally::default();
             let give_up = end + DRAIN;
             loop {
-                let due = { rx.lock().await.recv().await };
-                let Some(due) = due else { break };
+                let next = { rx.lock().await.recv().await };
+                let Some((due, released)) = next else { break };
                 if Instant::now() > give_up {
                     // Far behind schedule: what is left is reported as unfinished.
                     continue;
                 }
                 let result = conn.send().await;
                 if due >= measure_from {
-                    record(&mut tally, result, due.elapsed());
+                    record(&mut tally, result, released.elapsed());
                 }
             }
             tally
