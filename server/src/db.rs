@@ -10,8 +10,17 @@ use sqlx::{
     Row, Sqlite, SqlitePool, Transaction,
 };
 
+/// The two pools over one database: many readers (WAL lets them run beside the writer) and a
+/// single writer connection, so that writes queue in the process instead of contending for
+/// SQLite's lock (the busy timeout still covers other processes on the same file).
+#[derive(Clone)]
+pub struct Pools {
+    pub read: SqlitePool,
+    pub write: SqlitePool,
+}
+
 /// Opens (creating it and its directory if needed) the database and runs the migrations.
-pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
+pub async fn connect(url: &str) -> anyhow::Result<Pools> {
     if !url.starts_with("sqlite:") {
         anyhow::bail!("unsupported database URL {url:?}: only sqlite: URLs are supported");
     }
@@ -32,18 +41,31 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
             })?;
         }
     }
-    let pool = SqlitePoolOptions::new()
-        // An in-memory database exists once per connection.
-        .max_connections(if in_memory { 1 } else { 8 })
-        .acquire_timeout(Duration::from_secs(10))
-        .connect_with(opts)
+    let write = SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(opts.clone())
         .await
         .with_context(|| format!("cannot open the database {}", filename.display()))?;
     sqlx::migrate!("./migrations")
-        .run(&pool)
+        .run(&write)
         .await
         .context("cannot apply the database migrations")?;
-    Ok(pool)
+    // An in-memory database exists once per connection: there, one pool does everything.
+    let read = if in_memory {
+        write.clone()
+    } else {
+        SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts)
+            .await
+            .with_context(|| format!("cannot open the database {}", filename.display()))?
+    };
+    Ok(Pools { read, write })
 }
 
 /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so that a

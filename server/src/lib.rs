@@ -35,7 +35,10 @@ use crate::{config::Env, sandbox::Catalog};
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
+    /// Reader pool.
     pub db: SqlitePool,
+    /// The single writer connection: every write goes through it.
+    pub writer: SqlitePool,
     pub catalog: Arc<Catalog>,
     /// Base of `link_web_url`, `oauth_url` and logo URLs, without a trailing slash.
     pub public_url: Arc<str>,
@@ -45,6 +48,8 @@ pub struct AppState {
     /// HMAC key of the OAuth `state` (and sandbox client secrets); stored in the database.
     pub state_key: Arc<Vec<u8>>,
     pub http: reqwest::Client,
+    /// `GET /v2/link/providers` for a token without filters, ready to send.
+    pub all_link_providers: Arc<routes::providers::PrecompressedJson>,
 }
 
 /// Builds the whole application router.
@@ -92,8 +97,8 @@ fn reachable_url(addr: SocketAddr) -> String {
 /// SIGTERM. Every start-up failure is an `Err` (the binary exits with code 2).
 pub async fn run(config: Config) -> anyhow::Result<()> {
     validate(&config)?;
-    let db = db::connect(&config.database_url).await?;
-    let state_key = db::server_key(&db, "oauth_state").await?;
+    let pools = db::connect(&config.database_url).await?;
+    let state_key = db::server_key(&pools.write, "oauth_state").await?;
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
@@ -115,26 +120,27 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             "the widget build is missing (no index.html): / answers 503 until it is built"
         );
     }
+    let catalog = Catalog::new(config.env, config.region, config.synthetic_providers);
+    let all_link_providers =
+        routes::providers::PrecompressedJson::all_link_providers(&catalog, &public_url);
     let state = AppState {
-        catalog: Arc::new(Catalog::new(
-            config.env,
-            config.region,
-            config.synthetic_providers,
-        )),
+        catalog: Arc::new(catalog),
+        all_link_providers: Arc::new(all_link_providers),
         config: Arc::new(config),
-        db,
+        db: pools.read.clone(),
+        writer: pools.write.clone(),
         public_url: public_url.into(),
         internal_url: internal_url.into(),
         state_key: Arc::new(state_key),
         http,
     };
-    let db = state.db.clone();
     println!("listening on http://{addr}");
     tracing::info!(%addr, public_url = %state.public_url, "link-server started");
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
-    db.close().await;
+    pools.read.close().await;
+    pools.write.close().await;
     Ok(())
 }
 

@@ -207,6 +207,53 @@ async fn provider_lists_and_logos() {
         .collect();
     assert_eq!(codes, ["us", "ca", "hk", "in", "kr", "ph", "sg", "tw"]);
 
+    // Compressed as the client accepts; the same JSON in every encoding.
+    for (enc, want) in [
+        ("br", Some("br")),
+        ("gzip, deflate", Some("gzip")),
+        ("gzip;q=0", None),
+        ("identity", None),
+    ] {
+        let r = s
+            .http
+            .get(s.u("/v2/link/providers"))
+            .header(TOKEN_HEADER, &token)
+            .header("accept-encoding", enc)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(header(r.headers(), "content-encoding"), want, "{enc}");
+        assert_eq!(
+            header(r.headers(), "content-type"),
+            Some("application/json")
+        );
+        let bytes = r.bytes().await.unwrap().to_vec();
+        let plain = match want {
+            Some("br") => {
+                let mut out = Vec::new();
+                std::io::Read::read_to_end(
+                    &mut brotli::Decompressor::new(&bytes[..], 4096),
+                    &mut out,
+                )
+                .unwrap();
+                out
+            }
+            Some(_) => {
+                let mut out = Vec::new();
+                std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
+                    .unwrap();
+                out
+            }
+            None => bytes,
+        };
+        assert_eq!(
+            serde_json::from_slice::<Value>(&plain).unwrap(),
+            Value::Array(list.clone()),
+            "{enc}"
+        );
+    }
+
     // Narrowed by filter_on_providers (non-linkable entries dropped) and by provider.
     let (_, t) = s
         .token_with(json!({"filter_on_providers": ["zwift", "oura", "apple_health_kit"]}))

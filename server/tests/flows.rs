@@ -368,6 +368,73 @@ async fn concurrent_successes_record_exactly_one_connection() {
     assert_eq!(s.connections(&user).await.len(), 1);
 }
 
+/// Many writers at once (users, tokens, attempts, connections): queued, never "database is
+/// locked", never a 500.
+#[tokio::test]
+async fn write_contention_is_never_an_error() {
+    let s = Server::start().await;
+    let mut tokens = Vec::new();
+    for _ in 0..10 {
+        tokens.push(s.token().await.1);
+    }
+    let user = s.create_user().await;
+    let mut futs = Vec::new();
+    for i in 0..240usize {
+        let s = &s;
+        let user = user.clone();
+        let token = tokens[(i / 4) % tokens.len()].clone();
+        futs.push(async move {
+            let kind = i % 4;
+            let status = match kind {
+                0 => {
+                    s.api(
+                        Method::POST,
+                        "/v2/user",
+                        Some(json!({"client_user_id": format!("c{i}")})),
+                    )
+                    .await
+                    .0
+                }
+                1 => {
+                    s.api(
+                        Method::POST,
+                        "/v2/link/token",
+                        Some(json!({"user_id": user})),
+                    )
+                    .await
+                    .0
+                }
+                2 => s.password(&token, "renpho", "user_down", "x").await.0,
+                _ => {
+                    s.wpost(
+                        &token,
+                        "/v2/link/provider/email/freestyle_libre",
+                        json!({"email": "a@b.co"}),
+                    )
+                    .await
+                    .0
+                }
+            };
+            (kind, status.as_u16())
+        });
+    }
+    let results = futures_join_all(futs).await;
+    for (kind, status) in &results {
+        match kind {
+            0 | 1 => assert_eq!(*status, 200, "{results:?}"),
+            // An attempt after the token was consumed by an email success: token_consumed.
+            _ => assert!(*status == 200 || *status == 401, "{results:?}"),
+        }
+    }
+    assert!(!s.logs().contains("database is locked"));
+    // Each of the 10 tokens got exactly one email success.
+    let email_ok = results
+        .iter()
+        .filter(|(k, st)| *k == 3 && *st == 200)
+        .count();
+    assert_eq!(email_ok, 10, "{results:?}");
+}
+
 #[tokio::test]
 async fn tokens_expire() {
     let s = Server::start_with(Opts::default().args(&["--token-ttl-secs", "1"])).await;

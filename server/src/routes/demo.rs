@@ -97,7 +97,7 @@ async fn connect_demo(
         )));
     }
     let external = sandbox::external_user_id(&provider.slug, &format!("demo:{user_id}"));
-    store::upsert_connection(&state.db, &user_id, &provider.slug, &external, None).await?;
+    store::upsert_connection(&state.writer, &user_id, &provider.slug, &external, None).await?;
     Ok(Json(DemoConnectResponse {
         success: true,
         detail: format!("Demo connection to {} created.", provider.name),

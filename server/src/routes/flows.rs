@@ -48,7 +48,7 @@ async fn settle(
     kind: &'static str,
     decide: impl FnOnce(&TokenRow) -> AppResult<(Outcome, bool)>,
 ) -> AppResult<FlowResponse> {
-    let mut tx = begin_immediate(&state.db).await?;
+    let mut tx = begin_immediate(&state.writer).await?;
     let row = store::token_by_hash(&mut tx, token_hash)
         .await?
         .ok_or_else(AppError::invalid_token)?;

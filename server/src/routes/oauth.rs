@@ -84,7 +84,7 @@ async fn start(
     .bind(&provider.slug)
     .bind(&provider.slug)
     .bind(&row.token_hash)
-    .execute(&state.db)
+    .execute(&state.writer)
     .await?;
     if res.rows_affected() == 0 {
         return Err(AppError::token_consumed());
@@ -334,7 +334,7 @@ async fn authorize_decision(State(state): State<AppState>, body: Bytes) -> AppRe
             let now = now_ms();
             sqlx::query("DELETE FROM oauth_codes WHERE expires_at < ?")
                 .bind(now - 3_600_000)
-                .execute(&state.db)
+                .execute(&state.writer)
                 .await?;
             sqlx::query(
                 "INSERT INTO oauth_codes (code_hash, client_id, redirect_uri, scopes, external_user_id, expires_at)
@@ -346,7 +346,7 @@ async fn authorize_decision(State(state): State<AppState>, body: Bytes) -> AppRe
             .bind(granted.join(" "))
             .bind(sandbox::external_user_id(&provider.slug, &secrets::random_id(12)))
             .bind(now + CODE_TTL_MS)
-            .execute(&state.db)
+            .execute(&state.writer)
             .await?;
             let to = append_query(&redirect_uri, &[("code", &code), ("state", &st)]);
             Ok(Redirect::to(&to).into_response())
@@ -436,7 +436,7 @@ async fn token_endpoint(
     .bind(now)
     .bind(&client_id)
     .bind(redirect_uri)
-    .fetch_optional(&state.db)
+    .fetch_optional(&state.writer)
     .await?;
     let Some(row) = row else {
         return Ok(oauth_error(
@@ -672,7 +672,7 @@ async fn callback(
     });
 
     // Record the outcome, if the attempt is still the token's current one.
-    let mut tx = begin_immediate(&state.db).await?;
+    let mut tx = begin_immediate(&state.writer).await?;
     let Some(current) = store::token_by_hash(&mut tx, &row.token_hash).await? else {
         return Err(invalid_state());
     };

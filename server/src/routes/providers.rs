@@ -1,8 +1,11 @@
 //! The provider catalog (API key), the widget's provider list (link token) and the logos.
 
+use std::io::Write;
+
 use axum::{
+    body::Bytes,
     extract::{Path, State},
-    http::{header, HeaderValue},
+    http::{header, HeaderMap, HeaderValue},
     response::{IntoResponse, Response},
     Json,
 };
@@ -32,16 +35,24 @@ pub fn public_routes() -> OpenApiRouter<AppState> {
 
 /// Absolute URL of a provider's logo (served by this server).
 pub fn logo_url(state: &AppState, slug: &str) -> String {
-    format!("{}/logos/{slug}.svg", state.public_url)
+    logo_url_at(&state.public_url, slug)
+}
+
+fn logo_url_at(public_url: &str, slug: &str) -> String {
+    format!("{public_url}/logos/{slug}.svg")
 }
 
 pub fn link_provider(state: &AppState, p: &Provider, oauth_url: Option<String>) -> LinkProvider {
+    link_provider_at(&state.public_url, p, oauth_url)
+}
+
+fn link_provider_at(public_url: &str, p: &Provider, oauth_url: Option<String>) -> LinkProvider {
     LinkProvider {
         id: p.id,
         name: p.name.clone(),
         slug: p.slug.clone(),
         description: p.description.clone(),
-        logo: logo_url(state, &p.slug),
+        logo: logo_url_at(public_url, &p.slug),
         auth_type: p.auth_type,
         oauth_url,
         form_components: p.form_components.clone(),
@@ -129,8 +140,13 @@ async fn all_providers(State(state): State<AppState>, _key: ApiKey) -> Json<Vec<
 async fn link_providers(
     State(state): State<AppState>,
     WidgetToken(row): WidgetToken,
-) -> AppResult<Json<Vec<LinkProvider>>> {
+    headers: HeaderMap,
+) -> AppResult<Response> {
     row.ensure_usable(now_ms())?;
+    if row.provider.is_none() && row.filter_on_providers.is_none() {
+        // The common case, the whole linkable catalog: serialised and compressed once.
+        return Ok(state.all_link_providers.respond(&headers));
+    }
     Ok(Json(
         state
             .catalog
@@ -138,8 +154,96 @@ async fn link_providers(
             .iter()
             .filter(|p| p.is_linkable() && row.allows(&p.slug))
             .map(|p| link_provider(&state, p, None))
-            .collect(),
-    ))
+            .collect::<Vec<_>>(),
+    )
+    .into_response())
+}
+
+/// A JSON body serialised and compressed (gzip, brotli) once, served in the encoding the client
+/// accepts.
+pub struct PrecompressedJson {
+    identity: Bytes,
+    gzip: Bytes,
+    br: Bytes,
+}
+
+impl PrecompressedJson {
+    pub fn new(json: Vec<u8>) -> Self {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
+        gz.write_all(&json).expect("writing to memory");
+        let gzip = gz.finish().expect("writing to memory");
+        let mut br = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut br, 64 * 1024, 9, 22);
+            w.write_all(&json).expect("writing to memory");
+        }
+        PrecompressedJson {
+            identity: json.into(),
+            gzip: gzip.into(),
+            br: br.into(),
+        }
+    }
+
+    /// The linkable catalog as `GET /v2/link/providers` sends it for a token without filters.
+    pub fn all_link_providers(catalog: &crate::sandbox::Catalog, public_url: &str) -> Self {
+        let list: Vec<LinkProvider> = catalog
+            .all()
+            .iter()
+            .filter(|p| p.is_linkable())
+            .map(|p| link_provider_at(public_url, p, None))
+            .collect();
+        Self::new(serde_json::to_vec(&list).expect("providers serialise"))
+    }
+
+    pub fn respond(&self, headers: &HeaderMap) -> Response {
+        let (body, encoding) = if accepts(headers, "br") {
+            (self.br.clone(), Some("br"))
+        } else if accepts(headers, "gzip") {
+            (self.gzip.clone(), Some("gzip"))
+        } else {
+            (self.identity.clone(), None)
+        };
+        let mut res = (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                ),
+                (header::VARY, HeaderValue::from_static("accept-encoding")),
+            ],
+            body,
+        )
+            .into_response();
+        if let Some(e) = encoding {
+            res.headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+        }
+        res
+    }
+}
+
+/// Whether `Accept-Encoding` accepts `coding` (`q=0` refuses it; `*` accepts it).
+fn accepts(headers: &HeaderMap, coding: &str) -> bool {
+    let mut star = false;
+    for value in headers.get_all(header::ACCEPT_ENCODING) {
+        let Ok(value) = value.to_str() else { continue };
+        for item in value.split(',') {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .filter_map(|q| q.trim().parse::<f32>().ok())
+                .next()
+                .unwrap_or(1.0);
+            if name.eq_ignore_ascii_case(coding) {
+                return q > 0.0;
+            }
+            if name == "*" && q > 0.0 {
+                star = true;
+            }
+        }
+    }
+    star
 }
 
 /// A provider's logo (generated SVG), or the team's default logo as `team.svg`.
@@ -183,5 +287,45 @@ async fn logo(State(state): State<AppState>, Path(file): Path<String>) -> Respon
         )
             .into_response(),
         None => AppError::not_found(format!("No logo {file:?}.")).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn h(v: &str) -> HeaderMap {
+        let mut m = HeaderMap::new();
+        m.insert(header::ACCEPT_ENCODING, v.parse().unwrap());
+        m
+    }
+
+    #[test]
+    fn accept_encoding() {
+        assert!(accepts(&h("gzip, deflate, br, zstd"), "br"));
+        assert!(accepts(&h("gzip;q=0.5"), "gzip"));
+        assert!(!accepts(&h("gzip;q=0, br"), "gzip"));
+        assert!(!accepts(&h("identity"), "gzip"));
+        assert!(accepts(&h("*"), "br"));
+        assert!(!accepts(&h("*, br;q=0"), "br"));
+        assert!(!accepts(&HeaderMap::new(), "gzip"));
+    }
+
+    #[test]
+    fn precompressed_bodies_decode_to_the_json() {
+        let json = br#"[{"a":1},{"a":2},{"a":3}]"#.repeat(50);
+        let p = PrecompressedJson::new(json.clone());
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&p.gzip[..])
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out, json);
+        let mut out = Vec::new();
+        brotli::Decompressor::new(&p.br[..], 4096)
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out, json);
+        assert!(p.br.len() < json.len() / 4 && p.gzip.len() < json.len() / 4);
     }
 }

@@ -172,7 +172,7 @@ pub async fn create_token_record(
     .bind(policy_str(req.on_close))
     .bind(now)
     .bind(now.saturating_add(ttl_ms))
-    .execute(&state.db)
+    .execute(&state.writer)
     .await?;
     let mut web =
         url::Url::parse(&format!("{}/", state.public_url)).map_err(anyhow::Error::from)?;

@@ -56,7 +56,7 @@ pub async fn create_user_record(
     .bind(&user_id)
     .bind(client_user_id)
     .bind(crate::db::now_ms())
-    .execute(&state.db)
+    .execute(&state.writer)
     .await?;
     if res.rows_affected() == 0 {
         let existing: String = sqlx::query("SELECT id FROM users WHERE client_user_id = ?")
@@ -191,7 +191,7 @@ async fn delete_connection(
     let res = sqlx::query("DELETE FROM connections WHERE user_id = ? AND provider = ?")
         .bind(&user_id)
         .bind(&provider)
-        .execute(&state.db)
+        .execute(&state.writer)
         .await?;
     if res.rows_affected() == 0 {
         return Err(AppError::not_found(format!(
