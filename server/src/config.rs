@@ -34,6 +34,14 @@ impl Region {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines with key=value fields.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "link-server",
@@ -98,6 +106,10 @@ pub struct Config {
     /// Serve the demo host page at `/demo` and its token route.
     #[arg(long, env = "LINK_DEMO", default_value_t = false)]
     pub demo: bool,
+
+    /// Log format on stderr (levels from RUST_LOG, default info).
+    #[arg(long, env = "LINK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 
     /// Sandbox only: add N generated password providers (benchmark catalog).
     #[arg(long, env = "LINK_SYNTHETIC_PROVIDERS", default_value_t = 0)]

@@ -1,5 +1,5 @@
 use clap::Parser;
-use link_server::Config;
+use link_server::{config::LogFormat, Config};
 
 fn main() -> std::process::ExitCode {
     // Bad flags: clap prints a clear message; exit code 2 either way.
@@ -15,14 +15,17 @@ fn main() -> std::process::ExitCode {
         }
     };
     // Logs go to stderr; stdout carries only the `listening on` line.
-    tracing_subscriber::fmt()
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let logs = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
+        .with_env_filter(filter);
+    match config.log_format {
+        LogFormat::Json => logs.json().init(),
+        LogFormat::Text => logs
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+    }
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {

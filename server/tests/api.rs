@@ -82,6 +82,17 @@ async fn users_and_tokens() {
     assert_eq!(param(web, "env").as_deref(), Some("sandbox"));
     assert_eq!(param(web, "region").as_deref(), Some("us"));
 
+    // Answers carrying tokens are never cached.
+    let r = s
+        .http
+        .post(s.u("/v2/link/token"))
+        .header(KEY_HEADER, &s.api_key)
+        .json(&json!({"user_id": user}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(r.headers(), "cache-control"), Some("no-store"));
+
     // Two tokens for one user differ.
     let (_, b2) = s
         .api(

@@ -604,17 +604,67 @@ async fn logs_carry_no_secrets() {
         logs.contains("/v2/link/connect/fitbit?code=[redacted]&state=[redacted]"),
         "{logs}"
     );
-    for secret in [
-        "sk_live_TopSecretKey123",
-        "sk_wrong_Guess987",
-        "Hunter2-Password!",
-        "pass_good",
-        "864209",
-        token.as_str(),
-        t2.as_str(),
-        param(&cb, "code").unwrap().as_str(),
-        param(&oauth_url, "state").unwrap().as_str(),
-    ] {
+    check_no_secrets(
+        &logs,
+        &[
+            "sk_live_TopSecretKey123",
+            "sk_wrong_Guess987",
+            "Hunter2-Password!",
+            "pass_good",
+            "864209",
+            token.as_str(),
+            t2.as_str(),
+            param(&cb, "code").unwrap().as_str(),
+            param(&oauth_url, "state").unwrap().as_str(),
+        ],
+    );
+}
+
+fn check_no_secrets(logs: &str, secrets: &[&str]) {
+    for secret in secrets {
         assert!(!logs.contains(secret), "secret {secret:?} in logs:\n{logs}");
     }
+}
+
+#[tokio::test]
+async fn json_logs_are_structured_and_redacted() {
+    let s = Server::start_with(Opts::default().args(&["--log-format", "json"])).await;
+    let (_, token) = s.token().await;
+    dist_with_widget(&s.dist());
+    let _ = s
+        .http
+        .get(s.u(&format!("/?token={token}")))
+        .send()
+        .await
+        .unwrap();
+    let _ = s
+        .password(&token, "renpho", "user_good", "Secret-Pass-42")
+        .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let logs = s.logs();
+    let lines: Vec<Value> = logs
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(lines.len() >= 4, "{logs}");
+    assert!(lines
+        .iter()
+        .all(|l| l["level"].is_string() && l["timestamp"].is_string()));
+    let hosted = lines
+        .iter()
+        .find(|l| {
+            l["span"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("/?token="))
+        })
+        .unwrap_or_else(|| panic!("{logs}"));
+    assert_eq!(hosted["span"]["uri"], "/?token=[redacted]");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["fields"]["outcome"] == "provider_credential_error"),
+        "{logs}"
+    );
+    check_no_secrets(&logs, &[&token, "Secret-Pass-42", &s.api_key]);
 }

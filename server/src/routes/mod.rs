@@ -83,9 +83,16 @@ pub fn api(demo: bool) -> OpenApiRouter<AppState> {
         pages = pages.merge(demo::page_routes());
     }
 
+    // Answers carry tokens and personal data: never cached.
+    let no_store = || {
+        SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        )
+    };
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(api_key)
-        .merge(widget.layer(widget_cors()))
+        .merge(api_key.layer(no_store()))
+        .merge(widget.layer(no_store()).layer(widget_cors()))
         .merge(assets)
         .merge(pages)
 }
