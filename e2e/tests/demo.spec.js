@@ -3,6 +3,7 @@ const { test, expect } = require("@playwright/test");
 
 test("demo page opens the widget on its agreement screen", async ({ page }) => {
   const problems = [];
+  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
