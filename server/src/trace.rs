@@ -3,7 +3,10 @@
 //! Headers and bodies are never logged.
 
 use axum::http::{Request, Uri};
-use tower_http::trace::{DefaultOnResponse, MakeSpan, TraceLayer};
+use tower_http::{
+    trace::{DefaultOnResponse, MakeSpan, TraceLayer},
+    LatencyUnit,
+};
 use tracing::{Level, Span};
 
 const SECRET_PARAMS: &[&str] = &[
@@ -70,7 +73,11 @@ pub type AccessLog = TraceLayer<
 pub fn access_log() -> AccessLog {
     TraceLayer::new_for_http()
         .make_span_with(RedactedSpan)
-        .on_response(DefaultOnResponse::new().level(Level::INFO))
+        .on_response(
+            DefaultOnResponse::new()
+                .level(Level::INFO)
+                .latency_unit(LatencyUnit::Micros),
+        )
 }
 
 #[cfg(test)]

@@ -437,7 +437,7 @@ async fn write_contention_is_never_an_error() {
 
 #[tokio::test]
 async fn tokens_expire() {
-    let s = Server::start_with(Opts::default().args(&["--token-ttl-secs", "1"])).await;
+    let s = Server::start_with(Opts::default().args(&["--token-ttl-secs", "2"])).await;
     let (user, token) = s.token().await;
     let (_, failing) = s.token().await;
     assert_eq!(s.wget(&token, "/v2/link/token/info").await.0, 200);
@@ -445,7 +445,7 @@ async fn tokens_expire() {
         s.password(&failing, "renpho", "x", "y").await.1["state"],
         "error"
     );
-    tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     for path in [
         "/v2/link/token/info",
         "/v2/team/link/config",

@@ -307,12 +307,12 @@ async fn bad_code_fails_the_exchange() {
 
 #[tokio::test]
 async fn token_expiring_during_consent() {
-    let s = Server::start_with(Opts::default().args(&["--token-ttl-secs", "1"])).await;
+    let s = Server::start_with(Opts::default().args(&["--token-ttl-secs", "2"])).await;
     let (user, token) = s
         .token_with(json!({"redirect_url": "https://host.example/cb"}))
         .await;
     let (_, form) = consent(&s, &token, "polar").await;
-    tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     let all: Vec<String> = form
         .checked_scopes()
         .iter()
