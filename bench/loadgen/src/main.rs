@@ -421,3 +421,41 @@ async fn main() -> std::process::ExitCode {
     println!("{out}");
     std::process::ExitCode::SUCCESS
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(url: &str, body: Option<&str>) -> Args {
+        Args::parse_from(
+            ["link-loadgen", "--url", url, "--concurrency", "1"]
+                .into_iter()
+                .chain(body.map(|b| ["--body", b]).into_iter().flatten()),
+        )
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank_in_ms() {
+        let us: Vec<u64> = (1..=100).map(|i| i * 1000).collect();
+        assert_eq!(percentile(&us, 50.0), 50.0);
+        assert_eq!(percentile(&us, 99.0), 99.0);
+        assert_eq!(percentile(&us, 100.0), 100.0);
+        assert!(percentile(&[], 50.0).is_nan());
+    }
+
+    #[test]
+    fn targets_are_loopback_only() {
+        let t = Target::parse(&args("http://127.0.0.1:9/v2/link/token", Some("{}"))).unwrap();
+        assert_eq!(t.path, "/v2/link/token");
+        assert!(t
+            .headers
+            .iter()
+            .any(|(k, v)| k == "content-type" && v == "application/json"));
+        assert_eq!(
+            Target::parse(&args("http://[::1]:9", None)).unwrap().path,
+            "/"
+        );
+        assert!(Target::parse(&args("http://10.1.2.3:80/", None)).is_err());
+        assert!(Target::parse(&args("https://127.0.0.1:9/", None)).is_err());
+    }
+}
