@@ -112,6 +112,7 @@ class BrowserBench {
   async load() {
     const cold = [];
     const coldScript = [];
+    const coldReady = [];
     let downloads = null;
     for (let i = 0; i < this.runs; i++) {
       const { ctx, page } = await this.newPage();
@@ -139,6 +140,7 @@ class BrowserBench {
       const r = await this.loadWidget(page);
       cold.push(r.total);
       coldScript.push(r.script);
+      if (r.ready != null) coldReady.push(r.ready);
       if (i === 0) {
         await page.waitForTimeout(200);
         downloads = seen.filter((d) => !/^v2\//.test(d.file));
@@ -186,6 +188,7 @@ class BrowserBench {
       cold: summary(cold),
       warm: summary(warm),
       cold_initialize_js_onload: summary(coldScript),
+      cold_ready_mark: coldReady.length ? summary(coldReady) : na("no vital-link:ready mark"),
       downloaded_by_host_page: downloads,
       warm_sources: warmSources,
       method:
@@ -221,6 +224,10 @@ class BrowserBench {
   async open() {
     const { ctx, page } = await this.readyPage();
     const runs = { agreement: [], agreementNet: [], picker: [], pickerNet: [] };
+    const markTimes = {}; // the widget's own marks, ms after open() / the Continue click
+    const addMarks = (prefix, list) => {
+      for (const m of list || []) (markTimes[prefix + m.name] ||= []).push(m.t);
+    };
     let example = null;
     let pickerNa = null;
     try {
@@ -235,6 +242,8 @@ class BrowserBench {
           example = roundDeep(r); // the first run warms up the widget's code paths: not counted
           continue;
         }
+        addMarks("open→", r.agreement.marks);
+        if (r.picker) addMarks("continue→", r.picker.marks);
         runs.agreement.push(r.agreement.total);
         runs.agreementNet.push(r.agreement.network);
         if (r.picker && !r.picker.error) {
@@ -253,6 +262,9 @@ class BrowserBench {
     return {
       open_to_agreement: split(runs.agreement, runs.agreementNet),
       continue_to_picker: runs.picker.length ? split(runs.picker, runs.pickerNet) : na(pickerNa || "picker not reached"),
+      widget_marks_median_ms: Object.fromEntries(
+        Object.entries(markTimes).map(([k, v]) => [k, summary(v).median]),
+      ),
       first_run: example,
       method:
         "open: handler.open(token) → the agreement's Continue button is in the DOM, then the next animation frame " +
