@@ -40,8 +40,9 @@ function pageLoadWidget({ widgetBase, apiBase }) {
     };
     s.onload = () => {
       const script = performance.now() - t0;
-      window.__vlb.state.events = [];
-      window.__vlb.state.exits = [];
+      // Counters only: the memory figure must not include what the benchmark itself keeps.
+      window.__vlb.state.events = 0;
+      window.__vlb.state.exits = 0;
       window.__vlb.handler = window.Vital.create({
         env: "sandbox",
         apiBaseUrl: apiBase,
@@ -54,8 +55,8 @@ function pageLoadWidget({ widgetBase, apiBase }) {
             ready: ready ? ready.startTime - t0 : null,
           });
         },
-        onEvent: (name) => window.__vlb.state.events.push(name),
-        onExit: (m) => window.__vlb.state.exits.push(m),
+        onEvent: () => window.__vlb.state.events++,
+        onExit: () => window.__vlb.state.exits++,
         onError: () => {},
         onSuccess: () => {},
       });
@@ -359,27 +360,47 @@ class BrowserBench {
         }, this.widgetBase);
         return { js_heap_used: heap.usedSize, js_heap_total: heap.totalSize, wasm_memory: wasm, dom_nodes: dom.nodes ?? null, js_event_listeners: dom.jsEventListeners ?? null };
       };
-      let first = null;
-      for (let i = 1; i <= this.cycles; i++) {
-        const r = await withTimeout(page.evaluate(pageOpenClose, { token }), 20000, `open/close cycle ${i}`);
-        if (r.error) throw new Error(`cycle ${i}: ${r.error}`);
-        if (i === 1) first = await snapshot();
-      }
+      // Cycles run inside the page in batches (one evaluate each), so the harness's own cost per
+      // call does not pile up: 1, then up to 10, then the rest.
+      const cycles = async (from, to) => {
+        if (to < from) return;
+        const r = await withTimeout(
+          page.evaluate(pageOpenCloseCycles, { token, count: to - from + 1 }),
+          20000 + (to - from + 1) * 2000,
+          `open/close cycles ${from}-${to}`,
+        );
+        if (r.error) throw new Error(`cycle ${from + r.done}: ${r.error}`);
+      };
+      await cycles(1, 1);
+      const first = await snapshot();
+      const mid = Math.min(10, this.cycles);
+      await cycles(2, mid);
+      const tenth = await snapshot();
+      await cycles(mid + 1, this.cycles);
       const last = await snapshot();
       const growth = {};
+      const perCycle = {};
       for (const k of Object.keys(first)) {
         growth[k] = first[k] == null || last[k] == null ? null : last[k] - first[k];
+        perCycle[k] =
+          this.cycles > mid && tenth[k] != null && last[k] != null
+            ? Math.round(((last[k] - tenth[k]) / (this.cycles - mid)) * 10) / 10
+            : null;
       }
       return {
         cycles: this.cycles,
         after_first: first,
+        after_10: tenth,
         after_last: last,
         growth,
+        steady_growth_per_cycle: perCycle,
         method:
           "each cycle: open(token) → agreement shown → handler.exit() → <vital-link-widget> removed. Before each reading " +
           "two CDP HeapProfiler.collectGarbage; JS heap from CDP Runtime.getHeapUsage; wasm memory = the instance's " +
           "WebAssembly.Memory buffer size (exports of the already-initialised link-widget.js); DOM counters from CDP " +
-          "Memory.getDOMCounters. Wasm memory never shrinks: growth there means the heap's peak grew.",
+          "Memory.getDOMCounters. Wasm memory never shrinks: growth there means the heap's peak grew. " +
+          "growth = after the last cycle − after the first (includes one-time warm-up: lazily compiled code, " +
+          "caches); steady_growth_per_cycle = (after the last − after the 10th) / cycles in between, the leak rate.",
       };
     } finally {
       await ctx.close();
@@ -424,17 +445,19 @@ async function pageOpenOnce({ token, apiBase }) {
   return out;
 }
 
-/** In the page: open → agreement shown → exit → widget gone. */
-async function pageOpenClose({ token }) {
+/** In the page: `count` × (open → agreement shown → exit → widget gone). */
+async function pageOpenCloseCycles({ token, count }) {
   const v = window.__vlb;
-  const shown = v.waitFor(() => v.agreementReady(), 10000);
-  v.handler.open(token);
-  if ((await shown).timeout) return { error: "the agreement screen did not appear within 10 s" };
-  const gone = v.waitFor(() => !v.host(), 5000);
-  v.handler.exit();
-  if ((await gone).timeout) return { error: "the widget element stayed after exit()" };
-  v.reset();
-  return {};
+  for (let done = 0; done < count; done++) {
+    const shown = v.waitFor(() => v.agreementReady(), 10000);
+    v.handler.open(token);
+    if ((await shown).timeout) return { done, error: "the agreement screen did not appear within 10 s" };
+    const gone = v.waitFor(() => !v.host(), 5000);
+    v.handler.exit();
+    if ((await gone).timeout) return { done, error: "the widget element stayed after exit()" };
+    v.reset();
+  }
+  return { done: count };
 }
 
 /** Numbers rounded to 0.1 ms, for the JSON. */

@@ -91,9 +91,14 @@ function renderTable(r) {
   section("Memory", "after 1", m && !m.na ? `after ${m.cycles}` : "after 50", "growth", "open/close cycles, after GC");
   if (!m || m.na) naRow("  JS heap / wasm memory", m);
   else {
-    row("  JS heap used", kib(m.after_first.js_heap_used), kib(m.after_last.js_heap_used), signed(m.growth.js_heap_used, kib));
+    const steady = (k, f) => {
+      const v = m.steady_growth_per_cycle && m.steady_growth_per_cycle[k];
+      return v == null ? "" : `steady ${signed(v, f)} per cycle (after the 10th)`;
+    };
+    const bytes = (n) => `${int(n)} B`;
+    row("  JS heap used", kib(m.after_first.js_heap_used), kib(m.after_last.js_heap_used), signed(m.growth.js_heap_used, kib), steady("js_heap_used", bytes));
     if (m.after_first.wasm_memory == null) row("  wasm memory", "n/a", "", "", "WebAssembly.Memory not reachable");
-    else row("  wasm memory", kib(m.after_first.wasm_memory), kib(m.after_last.wasm_memory), signed(m.growth.wasm_memory, kib));
+    else row("  wasm memory", kib(m.after_first.wasm_memory), kib(m.after_last.wasm_memory), signed(m.growth.wasm_memory, kib), steady("wasm_memory", bytes));
     row("  DOM nodes", int(m.after_first.dom_nodes), int(m.after_last.dom_nodes), signed(m.growth.dom_nodes, int));
     row("  JS event listeners", int(m.after_first.js_event_listeners), int(m.after_last.js_event_listeners), signed(m.growth.js_event_listeners, int));
   }
