@@ -29,12 +29,19 @@ module.exports = async () => {
     child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`link-server exited with ${code}`)); });
   });
   child.stdout.resume();
+  const host = await require("./host-server").start({
+    pagesDir: path.join(__dirname, "pages"),
+    distDir: path.join(ROOT, "dist"),
+    apiUrl: url,
+  });
+  process.env.HOST_URL = host.url;
   process.env.LINK_URL = url;
   process.env.LINK_API_KEY = apiKey;
   process.env.LINK_SERVER_PID = String(child.pid);
   process.env.LINK_DATA_DIR = dir;
   // Playwright runs the returned function as the global teardown.
   return async () => {
+    host.server.close();
     if (child.exitCode === null) {
       child.kill("SIGTERM");
       await new Promise((r) => { child.once("exit", r); setTimeout(r, 5000); });

@@ -1,0 +1,86 @@
+// Shared e2e helpers: the host backend's API calls, the host page, and a fixture that fails a
+// test on any CSP violation, page error or console error.
+const base = require("@playwright/test");
+
+const API = () => process.env.LINK_URL;
+const HOST = () => process.env.HOST_URL;
+
+async function api(method, path, body, headers = {}) {
+  const res = await fetch(API() + path, {
+    method,
+    headers: {
+      "x-vital-api-key": process.env.LINK_API_KEY,
+      ...(body ? { "content-type": "application/json" } : {}),
+      ...headers,
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch (e) { /* not JSON */ }
+  return { status: res.status, json };
+}
+
+/** A fresh user and a link token with `options` (provider, filter_on_providers, ...). */
+async function newToken(options = {}) {
+  const user = await api("POST", "/v2/user", { client_user_id: "e2e-" + Math.random().toString(36).slice(2) });
+  if (user.status !== 200) throw new Error("POST /v2/user: " + JSON.stringify(user));
+  const token = await api("POST", "/v2/link/token", { user_id: user.json.user_id, ...options });
+  if (token.status !== 200) throw new Error("POST /v2/link/token: " + JSON.stringify(token));
+  return { userId: user.json.user_id, ...token.json };
+}
+
+/** The user's connections, as the host backend sees them. */
+async function connections(userId) {
+  const res = await api("GET", `/v2/user/providers/${userId}`);
+  return res.json.providers;
+}
+
+/** Opens the host page (query options as in pages/host.js) and opens the widget with `token`. */
+async function openWidget(page, token, query = {}) {
+  const q = new URLSearchParams({ api: API(), ...query });
+  await page.goto(`${HOST()}/host.html?${q}`);
+  if (token) await page.evaluate((t) => window.__open(t), token);
+  return page.getByRole("dialog");
+}
+
+async function log(page) {
+  return page.evaluate(() => window.__log);
+}
+
+/** The callbacks (onSuccess/onExit/onError) in order. */
+async function callbacks(page) {
+  return (await log(page)).filter((e) => /^on(Success|Exit|Error)$/.test(e.kind));
+}
+
+/** The onEvent names in order. */
+async function eventNames(page) {
+  return (await log(page)).filter((e) => e.kind === "onEvent").map((e) => e.name);
+}
+
+async function waitForCallback(page, kind) {
+  await page.waitForFunction((k) => window.__log.some((e) => e.kind === k), kind);
+  return (await log(page)).find((e) => e.kind === kind).metadata;
+}
+
+const test = base.test.extend({
+  page: async ({ page }, use) => {
+    const problems = [];
+    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error" && !m.text().includes("Failed to load resource")) {
+        problems.push(`console: ${m.text()}`);
+      }
+    });
+    page.on("popup", (p) => p.on("pageerror", (e) => problems.push(`popup pageerror: ${e.message}`)));
+    await use(page);
+    const csp = await page.evaluate(() => window.__csp || []).catch(() => []);
+    base.expect(csp, "CSP violations").toEqual([]);
+    base.expect(problems, "page errors").toEqual([]);
+  },
+});
+
+module.exports = {
+  test, expect: base.expect, api, newToken, connections, openWidget, log, callbacks,
+  eventNames, waitForCallback, API, HOST,
+};
