@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{Ctrl, Header};
+use super::{logo_src, Ctrl, Header};
 use crate::{flow::Msg, i18n::Key};
 
 #[component]
@@ -36,7 +36,7 @@ pub fn Agreement(ctrl: Ctrl) -> impl IntoView {
     view! {
         <Header ctrl=ctrl.clone() />
         <main class="vl-body vl-agreement">
-            {team.logo.clone().map(|src| view! { <img class="vl-team-logo" src=src alt="" /> })}
+            {team.logo.as_deref().and_then(|l| logo_src(&ctrl.api, l)).map(|src| view! { <img class="vl-team-logo" src=src alt="" /> })}
             <h1 id="vl-title" class="vl-title" tabindex="-1">{name.clone()} " " {t(Key::AgreementTitle)}</h1>
             <ul class="vl-bullets">
                 <li>{t(Key::AgreementShare)} " " {name} "."</li>

@@ -200,10 +200,10 @@ impl Ctrl {
     }
 }
 
-/// The provider's logo if it can load under the host's CSP (same origin as the page), else
-/// `None` and the screens draw an initial instead.
-pub fn logo_src(api: &Api, provider: &LinkProvider) -> Option<String> {
-    let logo = provider.logo.as_str();
+/// An image URL of the API (a logo) if it can load under the host's CSP, that is when it is on
+/// the page's own origin; else `None` and the screens draw without it (a cross-origin image
+/// would be a CSP violation under `img-src 'self'`).
+pub fn logo_src(api: &Api, logo: &str) -> Option<String> {
     if logo.is_empty() {
         return None;
     }
@@ -219,7 +219,7 @@ pub fn logo_src(api: &Api, provider: &LinkProvider) -> Option<String> {
 /// A provider's logo, or its initial on a tinted tile.
 #[component]
 pub fn ProviderLogo(provider: LinkProvider, api: Api) -> impl IntoView {
-    match logo_src(&api, &provider) {
+    match logo_src(&api, &provider.logo) {
         Some(src) => {
             view! { <img class="vl-logo" src=src alt="" width="40" height="40" /> }.into_any()
         }
