@@ -18,7 +18,8 @@ function csp(apiUrl) {
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
-    `connect-src 'self' ${apiUrl}`,
+    // The suite's link-server, and the extra ones some tests start on other loopback ports.
+    `connect-src 'self' ${apiUrl} http://127.0.0.1:*`,
     "img-src 'self'",
     "base-uri 'none'",
     "object-src 'none'",

@@ -63,6 +63,58 @@ async function waitForCallback(page, kind) {
   return (await log(page)).find((e) => e.kind === kind).metadata;
 }
 
+/** Starts another link-server (own SQLite file and API key) for tests that stop or age it. */
+async function startServer(extraArgs = [], { port = 0, dir = null } = {}) {
+  const { spawn } = require("child_process");
+  const fs = require("fs");
+  const os = require("os");
+  const path = require("path");
+  const root = path.resolve(__dirname, "../..");
+  dir = dir || fs.mkdtempSync(path.join(os.tmpdir(), "link-e2e-extra-"));
+  const apiKey = "extra-key";
+  const child = spawn(
+    process.env.LINK_SERVER_BIN || path.join(root, "target/release/link-server"),
+    ["--addr", `127.0.0.1:${port}`, "--database-url", `sqlite://${dir}/link.db`, "--api-key", apiKey,
+     "--static-dir", path.join(root, "dist"), ...extraArgs],
+    { stdio: ["ignore", "pipe", "ignore"] },
+  );
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error("server did not start")), 15000);
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on("exit", (c) => { clearTimeout(timer); reject(new Error("server exited " + c)); });
+  });
+  child.stdout.resume();
+  const call = async (method, p, body) => {
+    const res = await fetch(url + p, {
+      method,
+      headers: { "x-vital-api-key": apiKey, ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return res.json();
+  };
+  return {
+    url, dir, port: Number(new URL(url).port),
+    async newToken(options = {}) {
+      const user = await call("POST", "/v2/user", { client_user_id: "x-" + Math.random().toString(36).slice(2) });
+      const token = await call("POST", "/v2/link/token", { user_id: user.user_id, ...options });
+      return { userId: user.user_id, ...token };
+    },
+    async connections(userId) {
+      return (await call("GET", `/v2/user/providers/${userId}`)).providers;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    },
+  };
+}
+
 const test = base.test.extend({
   page: async ({ page }, use) => {
     const problems = [];
@@ -82,5 +134,5 @@ const test = base.test.extend({
 
 module.exports = {
   test, expect: base.expect, api, newToken, connections, openWidget, log, callbacks,
-  eventNames, waitForCallback, API, HOST,
+  eventNames, waitForCallback, API, HOST, startServer,
 };

@@ -277,7 +277,8 @@ pub fn App(ctrl: Ctrl) -> impl IntoView {
             if first == Some(true) {
                 host::mark("vital-link:paint:", v.name());
             }
-            if let Some(el) = dialog.get_untracked() {
+            // The widget may have been destroyed before this frame.
+            if let Some(el) = dialog.try_get_untracked().flatten() {
                 if !host::focus_first(&el, "[data-autofocus]") {
                     host::focus_first(&el, "h1");
                 }
