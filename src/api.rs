@@ -2,7 +2,7 @@
 
 use link_contract::{
     EmailRequest, ErrorBody, FlowResponse, LinkProvider, LinkStateResponse, LinkTokenInfo,
-    MfaRequest, PasswordRequest, TeamLinkConfig, LINK_TOKEN_HEADER,
+    MfaRequest, PasswordRequest, TeamLinkConfig,
 };
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -130,23 +130,9 @@ impl Api {
         body: Option<String>,
     ) -> Result<T, ApiError> {
         let url = [self.base.as_str(), path].concat();
-        let builder = if body.is_some() {
-            gloo_net::http::Request::post(&url).header("content-type", "application/json")
-        } else {
-            gloo_net::http::Request::get(&url)
-        }
-        .header(LINK_TOKEN_HEADER, &self.token);
-        let request = match body {
-            Some(b) => builder.body(b).map_err(|_| ApiError::Network)?,
-            None => builder.build().map_err(|_| ApiError::Network)?,
-        };
-        let sent = crate::host::with_timeout(request.send(), 20_000).await;
+        let result = crate::host::fetch_text(&url, &self.token, body.as_deref(), 20_000).await;
         crate::host::mark("vital-link:api:", path);
-        let resp = sent
-            .ok_or(ApiError::Network)?
-            .map_err(|_| ApiError::Network)?;
-        let status = resp.status();
-        let text = resp.text().await.map_err(|_| ApiError::Network)?;
+        let (status, text) = result.ok_or(ApiError::Network)?;
         if !(200..300).contains(&status) {
             return Err(map_error(status, &text));
         }

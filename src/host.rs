@@ -1,7 +1,7 @@
 //! The few browser facilities the widget needs beyond Leptos: performance marks, timeouts,
 //! the OAuth popup, navigation, and the channel back to `initialize.js`.
 
-use std::{cell::RefCell, future::Future, rc::Rc};
+use std::{cell::RefCell, rc::Rc};
 
 use send_wrapper::SendWrapper;
 use wasm_bindgen::{prelude::*, JsCast};
@@ -23,15 +23,50 @@ pub async fn sleep(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// `fut`, or `None` if it takes longer than `ms`.
-pub async fn with_timeout<F: Future>(fut: F, ms: i32) -> Option<F::Output> {
-    use futures::future::{select, Either};
-    let fut = std::pin::pin!(fut);
-    let timer = std::pin::pin!(sleep(ms));
-    match select(fut, timer).await {
-        Either::Left((out, _)) => Some(out),
-        Either::Right(_) => None,
+/// One Link API request with the link token: `(status, body)`, or `None` when there was no
+/// answer (server down, CORS, offline) or none within `timeout_ms` (the request is aborted).
+/// Plain `fetch` through web-sys: a full HTTP client crate costs more bytes than it saves.
+pub async fn fetch_text(
+    url: &str,
+    token: &str,
+    json_body: Option<&str>,
+    timeout_ms: i32,
+) -> Option<(u16, String)> {
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window()?;
+    let init = web_sys::RequestInit::new();
+    let headers = web_sys::Headers::new().ok()?;
+    headers.set(link_contract::LINK_TOKEN_HEADER, token).ok()?;
+    if let Some(body) = json_body {
+        init.set_method("POST");
+        headers.set("content-type", "application/json").ok()?;
+        init.set_body(&JsValue::from_str(body));
     }
+    init.set_headers(&headers);
+    init.set_mode(web_sys::RequestMode::Cors);
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    let abort = web_sys::AbortController::new().ok()?;
+    init.set_signal(Some(&abort.signal()));
+    let timer = Closure::once(move || abort.abort());
+    let timer_id = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            timer.as_ref().unchecked_ref(),
+            timeout_ms,
+        )
+        .ok()?;
+    let answer = async {
+        let resp: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let text = JsFuture::from(resp.text().ok()?).await.ok()?.as_string()?;
+        Some((resp.status(), text))
+    }
+    .await;
+    window.clear_timeout_with_handle(timer_id);
+    drop(timer);
+    answer
 }
 
 /// Sends the top page (or, hosted, this tab) to `url`.
