@@ -13,7 +13,7 @@ for a in "$@"; do [ "$a" = "--e2e" ] && WANT_E2E=1; done
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-export PATH="$ROOT/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$ROOT/tools/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 # trunk must use the tools on PATH, never download its own from GitHub.
 export TRUNK_SKIP_VERSION_CHECK=true
 
