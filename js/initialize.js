@@ -288,6 +288,16 @@
     return handler;
   }
 
+  // "navigate", "reload" or "back_forward": how this document was reached.
+  function navigationType() {
+    try {
+      var nav = performance.getEntriesByType("navigation")[0];
+      if (nav && nav.type) return nav.type;
+    } catch (e) { /* unsupported */ }
+    var legacy = performance.navigation && performance.navigation.type;
+    return legacy === 1 ? "reload" : legacy === 2 ? "back_forward" : "navigate";
+  }
+
   function closeHostedTab() {
     // A redirect (on_close=redirect) is reported right after the exit: let it win.
     setTimeout(function () {
@@ -317,11 +327,17 @@
   if (hostedPage) {
     var params = new URLSearchParams(location.search);
     var token = params.get("token");
+    // The token, for this tab only, so that Back from the provider's page (hosted OAuth goes
+    // there in this tab) or a reload, which find the address bar without it, can start again.
+    var TOKEN_KEY = "vital-link:hosted-token";
     if (token !== null) {
       // The token never stays in the address bar (or in a Referer).
       params.delete("token");
       var q = params.toString();
       history.replaceState(null, "", location.pathname + (q ? "?" + q : "") + location.hash);
+      try { sessionStorage.setItem(TOKEN_KEY, token); } catch (e) { /* storage disabled */ }
+    } else if (/^(reload|back_forward)$/.test(navigationType())) {
+      try { token = sessionStorage.getItem(TOKEN_KEY); } catch (e) { token = null; }
     }
     var hosted = create({ env: params.get("env") || "sandbox", region: params.get("region") || "us" });
     hosted.open(token || "");
