@@ -6,9 +6,8 @@ use link_contract::{
     AuthType, FlowResponse, FlowState, LinkProvider, LinkState, LinkStateResponse, LinkTokenInfo,
     MfaMethod, RedirectPolicy, TeamLinkConfig,
 };
-use serde_json::{json, Value};
 
-use crate::{api::ApiError, i18n::Lang};
+use crate::{api::ApiError, i18n::Lang, meta::Meta};
 
 /// The views of the contract (section 7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -203,13 +202,13 @@ pub enum Msg {
 pub enum Effect {
     Call(Request),
     /// `onEvent(name, metadata)` and `vital-link:event`.
-    Event(&'static str, Value),
+    Event(&'static str, Meta),
     /// `onSuccess`.
-    Success(Value),
+    Success(Meta),
     /// `onError` (the error screen is shown).
-    Error(Value),
+    Error(Meta),
     /// `onExit`, then the widget is removed.
-    Exit(Value),
+    Exit(Meta),
     /// Send the top page (or, hosted, this tab) to a URL.
     Navigate(String),
     /// Point the already opened popup at the sign-in page.
@@ -269,8 +268,8 @@ impl Flow {
             exited: false,
         };
         let fx = vec![
-            Effect::Event("OPEN", json!({})),
-            Effect::Event("TRANSITION_VIEW", json!({"view": "LOADING"})),
+            Effect::Event("OPEN", Meta::new()),
+            Effect::Event("TRANSITION_VIEW", Meta::new().with("view", "LOADING")),
             Effect::Call(Request::Load),
         ];
         (flow, fx)
@@ -324,7 +323,10 @@ impl Flow {
             Msg::Close => self.close(&mut fx),
             Msg::SearchSettled(query) => {
                 if self.screen == Screen::Picker {
-                    fx.push(Effect::Event("SEARCH_PROVIDER", json!({ "query": query })));
+                    fx.push(Effect::Event(
+                        "SEARCH_PROVIDER",
+                        Meta::new().with("query", query),
+                    ));
                 }
             }
             Msg::Select(slug) => {
@@ -332,7 +334,7 @@ impl Flow {
                     if let Some(p) = self.providers.iter().find(|p| p.slug == slug).cloned() {
                         fx.push(Effect::Event(
                             "SELECT_PROVIDER",
-                            json!({ "provider": p.slug }),
+                            Meta::new().with("provider", p.slug.as_str()),
                         ));
                         self.go(form_for(p), &mut fx);
                     }
@@ -353,7 +355,7 @@ impl Flow {
                     *error = None;
                     fx.push(Effect::Event(
                         "SUBMIT_CREDENTIALS",
-                        json!({ "provider": provider.slug }),
+                        Meta::new().with("provider", provider.slug.as_str()),
                     ));
                     fx.push(Effect::Call(Request::Password {
                         provider: provider.slug.clone(),
@@ -375,7 +377,7 @@ impl Flow {
                     *error = None;
                     fx.push(Effect::Event(
                         "SUBMIT_MFA",
-                        json!({ "provider": provider.slug }),
+                        Meta::new().with("provider", provider.slug.as_str()),
                     ));
                     fx.push(Effect::Call(Request::Mfa {
                         provider: provider.slug.clone(),
@@ -394,7 +396,7 @@ impl Flow {
                     *error = None;
                     fx.push(Effect::Event(
                         "SUBMIT_CREDENTIALS",
-                        json!({ "provider": provider.slug }),
+                        Meta::new().with("provider", provider.slug.as_str()),
                     ));
                     fx.push(Effect::Call(Request::Email {
                         provider: provider.slug.clone(),
@@ -413,7 +415,7 @@ impl Flow {
                     *phase = OauthPhase::Starting { popup };
                     fx.push(Effect::Event(
                         "OPEN_OAUTH",
-                        json!({ "provider": provider.slug }),
+                        Meta::new().with("provider", provider.slug.as_str()),
                     ));
                     fx.push(Effect::Call(Request::OauthUrl {
                         provider: provider.slug.clone(),
@@ -433,7 +435,10 @@ impl Flow {
                         Some(s) if s.state != LinkState::Pending => self.oauth_state(s, &mut fx),
                         _ => {
                             fx.push(Effect::StopPoll);
-                            fx.push(Effect::Event("CLOSE_OAUTH", json!({ "provider": slug })));
+                            fx.push(Effect::Event(
+                                "CLOSE_OAUTH",
+                                Meta::new().with("provider", slug),
+                            ));
                             let back = if self.fixed_provider().is_some() {
                                 Screen::Agreement
                             } else {
@@ -476,7 +481,10 @@ impl Flow {
                     },
                     fx,
                 );
-                fx.push(Effect::Event("OPEN_OAUTH", json!({ "provider": p.slug })));
+                fx.push(Effect::Event(
+                    "OPEN_OAUTH",
+                    Meta::new().with("provider", p.slug.as_str()),
+                ));
                 fx.push(Effect::Call(Request::OauthUrl { provider: p.slug }));
             }
             Some(p) => self.go(form_for(p), fx),
@@ -513,7 +521,7 @@ impl Flow {
                 fx.push(Effect::ClosePopup);
                 fx.push(Effect::Event(
                     "CLOSE_OAUTH",
-                    json!({ "provider": provider.slug }),
+                    Meta::new().with("provider", provider.slug.as_str()),
                 ));
                 Screen::Oauth {
                     provider: provider.clone(),
@@ -537,23 +545,22 @@ impl Flow {
     fn close(&mut self, fx: &mut Vec<Effect>) {
         let provider = self.screen.provider().map(|p| p.slug.clone());
         let view = self.view().name();
-        let error_type = if self.finished {
-            Value::Null
-        } else {
-            json!("user_cancelled")
-        };
+        let error_type = (!self.finished).then_some("user_cancelled");
         fx.push(Effect::StopPoll);
         fx.push(Effect::ClosePopup);
         fx.push(Effect::Event(
             "EXIT",
-            json!({ "view": view, "provider": provider }),
+            Meta::new()
+                .with("view", view)
+                .with("provider", provider.clone()),
         ));
-        fx.push(Effect::Exit(json!({
-            "state": "exit",
-            "error_type": error_type,
-            "provider": provider,
-            "view": view,
-        })));
+        fx.push(Effect::Exit(
+            Meta::new()
+                .with("state", "exit")
+                .with("error_type", error_type)
+                .with("provider", provider.clone())
+                .with("view", view),
+        ));
         self.exited = true;
         if !self.succeeded && self.info.on_close == Some(RedirectPolicy::Redirect) {
             if let Some(url) = &self.info.redirect_url {
@@ -633,7 +640,9 @@ impl Flow {
         let provider = self.screen.provider().map(|p| p.slug.clone());
         fx.push(Effect::Event(
             "ERROR",
-            json!({ "error_type": error_type, "provider": provider }),
+            Meta::new()
+                .with("error_type", error_type.as_str())
+                .with("provider", provider.clone()),
         ));
         if let Screen::Password { error, .. }
         | Screen::Mfa { error, .. }
@@ -673,14 +682,15 @@ impl Flow {
         fx.push(Effect::ClosePopup);
         fx.push(Effect::Event(
             "HANDOFF",
-            json!({ "provider": provider.slug }),
+            Meta::new().with("provider", provider.slug.as_str()),
         ));
-        fx.push(Effect::Success(json!({
-            "state": "success",
-            "provider": provider.slug,
-            "provider_name": provider.name,
-            "auth_type": provider.auth_type,
-        })));
+        fx.push(Effect::Success(
+            Meta::new()
+                .with("state", "success")
+                .with("provider", provider.slug.as_str())
+                .with("provider_name", provider.name.as_str())
+                .with("auth_type", provider.auth_type.as_str()),
+        ));
         let slug = provider.slug.clone();
         self.go(Screen::Success { provider }, fx);
         if self.hosted {
@@ -703,15 +713,18 @@ impl Flow {
         fx.push(Effect::ClosePopup);
         fx.push(Effect::Event(
             "ERROR",
-            json!({ "error_type": error_type, "provider": provider }),
+            Meta::new()
+                .with("error_type", error_type.as_str())
+                .with("provider", provider.clone()),
         ));
-        fx.push(Effect::Error(json!({
-            "state": "error",
-            "error_type": error_type,
-            "error": message.clone().unwrap_or_default(),
-            "display_message": self.lang.error_message(&error_type),
-            "provider": provider,
-        })));
+        fx.push(Effect::Error(
+            Meta::new()
+                .with("state", "error")
+                .with("error_type", error_type.as_str())
+                .with("error", message.clone().unwrap_or_default())
+                .with("display_message", self.lang.error_message(&error_type))
+                .with("provider", provider.clone()),
+        ));
         let redirect = self.redirect_on_error(&error_type, message.as_deref(), provider.as_deref());
         self.go(
             Screen::Error {
@@ -826,7 +839,7 @@ impl Flow {
         if from != to {
             fx.push(Effect::Event(
                 "TRANSITION_VIEW",
-                json!({ "view": to.name() }),
+                Meta::new().with("view", to.name()),
             ));
         }
     }

@@ -135,8 +135,12 @@ impl Emitter {
     }
 
     /// Reports `kind` ("event", "success", "error", "exit") with a metadata object.
-    pub fn emit(&self, kind: &str, metadata: &serde_json::Value) {
-        let meta = js_sys::JSON::parse(&metadata.to_string()).unwrap_or(JsValue::NULL);
+    pub fn emit(&self, kind: &str, metadata: &crate::meta::Meta) {
+        let meta = js_sys::Object::new();
+        for (key, value) in &metadata.0 {
+            let value = value.as_str().map_or(JsValue::NULL, JsValue::from_str);
+            let _ = js_sys::Reflect::set(&meta, &JsValue::from_str(key), &value);
+        }
         let _ = self
             .0
             .call2(&JsValue::NULL, &JsValue::from_str(kind), &meta);

@@ -25,6 +25,17 @@ pub enum AuthType {
 }
 
 impl AuthType {
+    /// The contract's name (`"oauth"`, `"password"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthType::Oauth => "oauth",
+            AuthType::Password => "password",
+            AuthType::Email => "email",
+            AuthType::Sdk => "sdk",
+            AuthType::Ble => "ble",
+        }
+    }
+
     pub fn is_linkable(self) -> bool {
         matches!(self, AuthType::Oauth | AuthType::Password | AuthType::Email)
     }

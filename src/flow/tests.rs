@@ -1,6 +1,7 @@
 use link_contract::{FormComponents, ProviderMfa};
 
 use super::*;
+use crate::meta::MetaValue;
 
 fn provider(slug: &str, auth_type: AuthType) -> LinkProvider {
     LinkProvider {
@@ -41,7 +42,7 @@ fn events(fx: &[Effect]) -> Vec<&'static str> {
         .collect()
 }
 
-fn event<'a>(fx: &'a [Effect], name: &str) -> &'a Value {
+fn event<'a>(fx: &'a [Effect], name: &str) -> &'a Meta {
     fx.iter()
         .find_map(|e| match e {
             Effect::Event(n, v) if *n == name => Some(v),
@@ -50,7 +51,7 @@ fn event<'a>(fx: &'a [Effect], name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {name} event in {fx:?}"))
 }
 
-fn callbacks(fx: &[Effect]) -> Vec<&Value> {
+fn callbacks(fx: &[Effect]) -> Vec<&Meta> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::Success(v) | Effect::Error(v) | Effect::Exit(v) => Some(v),
@@ -207,7 +208,7 @@ fn password_success_reports_once() {
     let fx = flow.update(Msg::Continue);
     let exit = callbacks(&fx)[0];
     assert_eq!(exit["state"], "exit");
-    assert_eq!(exit["error_type"], Value::Null);
+    assert_eq!(exit["error_type"], MetaValue::Null);
     assert_eq!(exit["view"], "SUCCESS");
     assert!(flow.has_exited());
     assert!(flow.update(Msg::Close).is_empty(), "exit fires once");
@@ -390,7 +391,7 @@ fn close_after_error_reports_null_error_type() {
     let (mut flow, _) = Flow::start(false, Lang::En);
     flow.update(Msg::LoadFailed(ApiError::Network));
     let fx = flow.update(Msg::Close);
-    assert_eq!(callbacks(&fx)[0]["error_type"], Value::Null);
+    assert_eq!(callbacks(&fx)[0]["error_type"], MetaValue::Null);
 }
 
 #[test]

@@ -18,7 +18,6 @@ use std::sync::{
 
 use leptos::{html, prelude::*, task::spawn_local};
 use link_contract::{EmailRequest, LinkProvider, LinkState, LinkStateResponse, PasswordRequest};
-use serde_json::json;
 use wasm_bindgen::JsCast;
 
 use crate::{
@@ -26,6 +25,7 @@ use crate::{
     flow::{Effect, Flow, Msg, Request, View},
     host::{self, Emitter, Popup},
     i18n::{Key, Lang},
+    meta::Meta,
 };
 
 /// How the widget was opened.
@@ -86,10 +86,10 @@ impl Ctrl {
                     });
                 }
                 Effect::Event(name, mut meta) => {
-                    meta["name"] = json!(name);
+                    meta.set("name", name);
                     if meta.get("view").is_none() {
                         let view = self.flow.try_with_untracked(|f| f.view().name());
-                        meta["view"] = json!(view);
+                        meta.set("view", view);
                     }
                     self.emitter.emit("event", &meta);
                 }
@@ -100,7 +100,9 @@ impl Ctrl {
                     self.emitter.emit("exit", &m)
                 }
                 // Through initialize.js, so the navigation follows the callbacks queued before it.
-                Effect::Navigate(url) => self.emitter.emit("navigate", &json!({ "url": url })),
+                Effect::Navigate(url) => {
+                    self.emitter.emit("navigate", &Meta::new().with("url", url))
+                }
                 Effect::NavigatePopup(url) => self.popup.navigate(&url),
                 Effect::ClosePopup => self.popup.close(),
                 Effect::Poll => self.start_polling(),
