@@ -706,6 +706,10 @@ impl Flow {
     /// Shows the error screen, fires `onError` once for it, and honours `on_error=redirect`.
     fn fail(&mut self, e: &ApiError, retry: Option<Retry>, fx: &mut Vec<Effect>) {
         let provider = self.screen.provider().map(|p| p.slug.clone());
+        let oauth = self
+            .screen
+            .provider()
+            .is_some_and(|p| p.auth_type == AuthType::Oauth);
         let error_type = e.error_type().to_owned();
         let message = e.message().map(str::to_owned);
         self.finished = true;
@@ -722,7 +726,10 @@ impl Flow {
                 .with("state", "error")
                 .with("error_type", error_type.as_str())
                 .with("error", message.clone().unwrap_or_default())
-                .with("display_message", self.lang.error_message(&error_type))
+                .with(
+                    "display_message",
+                    self.lang.flow_error_message(&error_type, oauth),
+                )
                 .with("provider", provider.clone()),
         ));
         let redirect = self.redirect_on_error(&error_type, message.as_deref(), provider.as_deref());

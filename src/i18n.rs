@@ -167,6 +167,18 @@ impl Lang {
         }
     }
 
+    /// The message for an error of a provider flow: a refused OAuth consent is not a wrong
+    /// password, though both are `provider_credential_error`.
+    pub fn flow_error_message(self, error_type: &str, oauth: bool) -> &'static str {
+        match (self, oauth && error_type == "provider_credential_error") {
+            (Lang::En, true) => "Access was not granted. Try again and allow access to continue.",
+            (Lang::Es, true) => {
+                "No se concedió el acceso. Vuelve a intentarlo y permite el acceso para continuar."
+            }
+            (_, false) => self.error_message(error_type),
+        }
+    }
+
     /// A human message for an error type; unknown types get a general one.
     pub fn error_message(self, error_type: &str) -> &'static str {
         match self {
@@ -223,6 +235,16 @@ mod tests {
         assert_eq!(Lang::from_tag("en-GB"), Lang::En);
         assert_eq!(Lang::from_tag("zz"), Lang::En);
         assert_eq!(Lang::from_tag(""), Lang::En);
+    }
+
+    #[test]
+    fn oauth_refusal_is_not_a_wrong_password() {
+        assert!(Lang::En
+            .flow_error_message("provider_credential_error", true)
+            .contains("not granted"));
+        assert!(Lang::En
+            .flow_error_message("provider_credential_error", false)
+            .contains("password"));
     }
 
     #[test]

@@ -635,3 +635,18 @@ fn query_is_appended_and_encoded() {
         "https://a.test/x?y=1&s=%C3%A9"
     );
 }
+
+#[test]
+fn oauth_denied_says_access_was_not_granted() {
+    let mut flow = oauth_waiting(true);
+    let fx = flow.update(Msg::OauthState(link_state(
+        LinkState::Error,
+        Some("provider_credential_error"),
+    )));
+    let err = callbacks(&fx)[0];
+    assert_eq!(err["error_type"], "provider_credential_error");
+    assert!(err["display_message"]
+        .as_str()
+        .unwrap()
+        .contains("not granted"));
+}

@@ -1,6 +1,7 @@
 //! Error: a human message for the error type, Retry where it can help, Close.
 
 use leptos::prelude::*;
+use link_contract::AuthType;
 
 use super::{Ctrl, Header};
 use crate::{
@@ -10,11 +11,20 @@ use crate::{
 
 #[component]
 pub fn Error(ctrl: Ctrl) -> impl IntoView {
-    let (error_type, can_retry) = ctrl.flow.with_untracked(|f| match &f.screen {
+    let (error_type, can_retry, oauth) = ctrl.flow.with_untracked(|f| match &f.screen {
         Screen::Error {
-            error_type, retry, ..
-        } => (error_type.clone(), retry.is_some()),
-        _ => (String::new(), false),
+            error_type,
+            retry,
+            provider,
+            ..
+        } => {
+            let oauth = f
+                .providers
+                .iter()
+                .any(|p| Some(&p.slug) == provider.as_ref() && p.auth_type == AuthType::Oauth);
+            (error_type.clone(), retry.is_some(), oauth)
+        }
+        _ => (String::new(), false, false),
     });
     let lang = ctrl.lang;
     let (c1, c2) = (ctrl.clone(), ctrl.clone());
@@ -23,7 +33,7 @@ pub fn Error(ctrl: Ctrl) -> impl IntoView {
         <main class="vl-body vl-center vl-result">
             <span class="vl-cross" aria-hidden="true">"!"</span>
             <h1 id="vl-title" class="vl-title" tabindex="-1">{lang.t(Key::ErrorTitle)}</h1>
-            <p class="vl-message" role="alert" data-error-type=error_type.clone()>{lang.error_message(&error_type)}</p>
+            <p class="vl-message" role="alert" data-error-type=error_type.clone()>{lang.flow_error_message(&error_type, oauth)}</p>
             {can_retry.then(|| view! {
                 <button type="button" class="vl-button vl-primary" data-autofocus on:click=move |_| c1.send(Msg::Retry)>
                     {lang.t(Key::Retry)}
