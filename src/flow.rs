@@ -345,20 +345,11 @@ impl Flow {
                 password,
                 region,
             } => {
-                if let Screen::Password {
-                    provider,
-                    busy: busy @ false,
-                    error,
-                } = &mut self.screen
+                if let Some(provider) =
+                    self.begin_submit(View::Password, "SUBMIT_CREDENTIALS", &mut fx)
                 {
-                    *busy = true;
-                    *error = None;
-                    fx.push(Effect::Event(
-                        "SUBMIT_CREDENTIALS",
-                        Meta::new().with("provider", provider.slug.as_str()),
-                    ));
                     fx.push(Effect::Call(Request::Password {
-                        provider: provider.slug.clone(),
+                        provider,
                         username,
                         password,
                         region,
@@ -366,40 +357,16 @@ impl Flow {
                 }
             }
             Msg::SubmitMfa(code) => {
-                if let Screen::Mfa {
-                    provider,
-                    busy: busy @ false,
-                    error,
-                    ..
-                } = &mut self.screen
-                {
-                    *busy = true;
-                    *error = None;
-                    fx.push(Effect::Event(
-                        "SUBMIT_MFA",
-                        Meta::new().with("provider", provider.slug.as_str()),
-                    ));
-                    fx.push(Effect::Call(Request::Mfa {
-                        provider: provider.slug.clone(),
-                        code,
-                    }));
+                if let Some(provider) = self.begin_submit(View::Mfa, "SUBMIT_MFA", &mut fx) {
+                    fx.push(Effect::Call(Request::Mfa { provider, code }));
                 }
             }
             Msg::SubmitEmail { email, region } => {
-                if let Screen::Email {
-                    provider,
-                    busy: busy @ false,
-                    error,
-                } = &mut self.screen
+                if let Some(provider) =
+                    self.begin_submit(View::Email, "SUBMIT_CREDENTIALS", &mut fx)
                 {
-                    *busy = true;
-                    *error = None;
-                    fx.push(Effect::Event(
-                        "SUBMIT_CREDENTIALS",
-                        Meta::new().with("provider", provider.slug.as_str()),
-                    ));
                     fx.push(Effect::Call(Request::Email {
-                        provider: provider.slug.clone(),
+                        provider,
                         email,
                         region,
                     }));
@@ -468,6 +435,49 @@ impl Flow {
             }
         }
         fx
+    }
+
+    /// Starts a submission on the form of `view` unless one is in flight (a double click sends
+    /// one request): marks it busy, clears its inline error, reports `event`. Returns the slug.
+    fn begin_submit(
+        &mut self,
+        view: View,
+        event: &'static str,
+        fx: &mut Vec<Effect>,
+    ) -> Option<String> {
+        if self.view() != view {
+            return None;
+        }
+        let (Screen::Password {
+            provider,
+            busy,
+            error,
+        }
+        | Screen::Mfa {
+            provider,
+            busy,
+            error,
+            ..
+        }
+        | Screen::Email {
+            provider,
+            busy,
+            error,
+        }) = &mut self.screen
+        else {
+            return None;
+        };
+        if *busy {
+            return None;
+        }
+        *busy = true;
+        *error = None;
+        let slug = provider.slug.clone();
+        fx.push(Effect::Event(
+            event,
+            Meta::new().with("provider", slug.as_str()),
+        ));
+        Some(slug)
     }
 
     fn leave_agreement(&mut self, fx: &mut Vec<Effect>) {
