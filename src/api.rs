@@ -58,8 +58,8 @@ pub fn map_error(status: u16, body: &str) -> ApiError {
     if status == 422 {
         return ApiError::Invalid;
     }
-    match serde_json::from_str::<ErrorBody>(body) {
-        Ok(b) => {
+    match parse_json::<ErrorBody>(body) {
+        Some(b) => {
             let error_type =
                 if b.detail.error_type.is_empty() && b.detail.error_code == "INVALID_CREDENTIALS" {
                     "provider_credential_error".to_owned()
@@ -72,8 +72,8 @@ pub fn map_error(status: u16, body: &str) -> ApiError {
                 message: b.detail.error_message,
             }
         }
-        Err(_) => match serde_json::from_str::<LegacyErrorBody>(body) {
-            Ok(b) if b.detail.error_code.as_deref() == Some("INVALID_CREDENTIALS") => {
+        None => match parse_json::<LegacyErrorBody>(body) {
+            Some(b) if b.detail.error_code.as_deref() == Some("INVALID_CREDENTIALS") => {
                 ApiError::Link {
                     status,
                     error_type: "provider_credential_error".into(),
@@ -83,6 +83,31 @@ pub fn map_error(status: u16, body: &str) -> ApiError {
             _ => ApiError::BadResponse { status },
         },
     }
+}
+
+/// Parses a JSON text. In the browser the browser's own `JSON.parse` does the parsing and
+/// serde only maps the result: a JSON parser in the wasm would cost far more bytes.
+#[cfg(target_arch = "wasm32")]
+pub fn parse_json<T: DeserializeOwned>(text: &str) -> Option<T> {
+    let value = js_sys::JSON::parse(text).ok()?;
+    serde_wasm_bindgen::from_value(value).ok()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn parse_json<T: DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_str(text).ok()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn to_json<B: Serialize>(body: &B) -> Option<String> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let value = body.serialize(&serializer).ok()?;
+    js_sys::JSON::stringify(&value).ok()?.as_string()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn to_json<B: Serialize>(body: &B) -> Option<String> {
+    serde_json::to_string(body).ok()
 }
 
 /// Error bodies of older servers, where `error_type` may be missing.
@@ -136,7 +161,7 @@ impl Api {
         if !(200..300).contains(&status) {
             return Err(map_error(status, &text));
         }
-        serde_json::from_str(&text).map_err(|_| ApiError::BadResponse { status })
+        parse_json(&text).ok_or(ApiError::BadResponse { status })
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
@@ -148,7 +173,7 @@ impl Api {
         path: &str,
         body: &B,
     ) -> Result<T, ApiError> {
-        let body = serde_json::to_string(body).map_err(|_| ApiError::Network)?;
+        let body = to_json(body).ok_or(ApiError::Network)?;
         self.send(path, Some(body)).await
     }
 
