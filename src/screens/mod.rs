@@ -226,13 +226,14 @@ pub fn ProviderLogo(provider: LinkProvider, api: Api) -> impl IntoView {
             view! { <img class="vl-logo" src=src alt="" width="40" height="40" /> }.into_any()
         }
         None => {
-            let initial: String = provider
+            // ASCII upper-casing: Rust's Unicode case tables cost more than they show here.
+            let initial = provider
                 .name
                 .chars()
                 .next()
                 .unwrap_or('?')
-                .to_uppercase()
-                .collect();
+                .to_ascii_uppercase()
+                .to_string();
             let tint = provider
                 .slug
                 .bytes()
