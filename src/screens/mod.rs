@@ -273,7 +273,9 @@ pub fn App(ctrl: Ctrl) -> impl IntoView {
         let v = view_memo.get();
         let first = painted.try_update_value(|seen| {
             let first = !seen.contains(&v);
-            seen.push(v);
+            if first {
+                seen.push(v);
+            }
             first
         });
         request_animation_frame(move || {
