@@ -88,13 +88,7 @@ async fn without_redirect_url_a_page_says_close_the_window() {
     let s = Server::start().await;
     let (user, token) = s.token().await;
     let (_, form) = consent(&s, &token, "oura").await;
-    let all: Vec<String> = form
-        .checked_scopes()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let all: Vec<&str> = all.iter().map(String::as_str).collect();
-    let to_callback = submit(&s, &form, "allow", &all).await;
+    let to_callback = allow_all(&s, &form).await;
     let resp = follow(&s, &to_callback).await;
     assert_eq!(resp.status(), 200);
     assert!(header(resp.headers(), "content-type")
@@ -190,13 +184,7 @@ async fn forged_superseded_and_foreign_states_record_nothing() {
         .token_with(json!({"redirect_url": "https://host.example/cb"}))
         .await;
     let (_, first) = consent(&s, &token, "garmin").await;
-    let all: Vec<String> = first
-        .checked_scopes()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let all: Vec<&str> = all.iter().map(String::as_str).collect();
-    let first_cb = submit(&s, &first, "allow", &all).await;
+    let first_cb = allow_all(&s, &first).await;
     let state = param(&first_cb, "state").unwrap();
     let code = param(&first_cb, "code").unwrap();
 
@@ -240,7 +228,7 @@ async fn forged_superseded_and_foreign_states_record_nothing() {
     assert_eq!(s.link_state(&token).await.1["state"], "pending");
 
     // The current attempt still works; then its state is spent.
-    let second_cb = submit(&s, &second, "allow", &all).await;
+    let second_cb = allow_all(&s, &second).await;
     let resp = follow(&s, &second_cb).await;
     assert_eq!(resp.status(), 307);
     assert_eq!(
@@ -259,13 +247,7 @@ async fn bad_code_fails_the_exchange() {
         .token_with(json!({"redirect_url": "https://host.example/cb"}))
         .await;
     let (_, form) = consent(&s, &token, "withings").await;
-    let all: Vec<String> = form
-        .checked_scopes()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let all: Vec<&str> = all.iter().map(String::as_str).collect();
-    let cb = submit(&s, &form, "allow", &all).await;
+    let cb = allow_all(&s, &form).await;
     let code = param(&cb, "code").unwrap();
     let forged = cb.replace(&code, "not-the-code");
     let resp = follow(&s, &forged).await;
@@ -313,13 +295,7 @@ async fn token_expiring_during_consent() {
         .await;
     let (_, form) = consent(&s, &token, "polar").await;
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-    let all: Vec<String> = form
-        .checked_scopes()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let all: Vec<&str> = all.iter().map(String::as_str).collect();
-    let resp = follow(&s, &submit(&s, &form, "allow", &all).await).await;
+    let resp = follow(&s, &allow_all(&s, &form).await).await;
     assert_eq!(resp.status(), 307);
     let loc = header(resp.headers(), "location").unwrap();
     assert_eq!(param(loc, "state").as_deref(), Some("error"));

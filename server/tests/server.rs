@@ -278,13 +278,7 @@ async fn a_restart_loses_nothing() {
     assert_eq!(b.link_state(&t_oauth).await.1["state"], "pending");
     let mut submitted = form.clone();
     submitted.action = on(&b, &form.action);
-    let all: Vec<String> = form
-        .checked_scopes()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let all: Vec<&str> = all.iter().map(String::as_str).collect();
-    let to_callback = submit(&b, &submitted, "allow", &all).await;
+    let to_callback = allow_all(&b, &submitted).await;
     let resp = follow(&b, &on(&b, &to_callback)).await;
     assert_eq!(resp.status(), 307);
     let loc = header(resp.headers(), "location").unwrap();
@@ -585,13 +579,7 @@ async fn logs_carry_no_secrets() {
         .token_with(json!({"redirect_url": "https://host.example/cb"}))
         .await;
     let (oauth_url, form) = consent(&s, &t2, "fitbit").await;
-    let all: Vec<String> = form
-        .checked_scopes()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let all: Vec<&str> = all.iter().map(String::as_str).collect();
-    let cb = submit(&s, &form, "allow", &all).await;
+    let cb = allow_all(&s, &form).await;
     assert_eq!(follow(&s, &cb).await.status(), 307);
     assert!(s.connections(&user).await.is_empty());
     assert_eq!(s.connections(&user2).await.len(), 1);

@@ -506,6 +506,11 @@ pub async fn consent(s: &Server, token: &str, provider: &str) -> (String, Form) 
 }
 
 /// Submits the consent form like a browser; returns the `Location` it redirects to.
+/// Submits the consent form with Allow and every scope ticked by default.
+pub async fn allow_all(s: &Server, form: &Form) -> String {
+    submit(s, form, "allow", &form.checked_scopes()).await
+}
+
 pub async fn submit(s: &Server, form: &Form, button: &str, ticked: &[&str]) -> String {
     assert_eq!(form.method, "post");
     let resp = s
