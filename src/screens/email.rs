@@ -3,7 +3,7 @@
 use leptos::{html, prelude::*};
 
 use super::{
-    password::{form_state, InlineErrorLine, RegionSelect},
+    password::{form_provider, form_signals, InlineErrorLine, RegionSelect},
     Ctrl, Header, ProviderLogo,
 };
 use crate::{
@@ -26,18 +26,11 @@ pub fn looks_like_email(s: &str) -> bool {
 
 #[component]
 pub fn Email(ctrl: Ctrl) -> impl IntoView {
-    let Some(provider) = form_state(&ctrl).0 else {
+    let Some(provider) = form_provider(&ctrl) else {
         return ().into_any();
     };
-    let busy = Memo::new({
-        let c = ctrl.clone();
-        move |_| form_state(&c).1
-    });
     let local_error = RwSignal::new(None::<InlineError>);
-    let server_error = Memo::new({
-        let c = ctrl.clone();
-        move |_| form_state(&c).2
-    });
+    let (busy, server_error) = form_signals(&ctrl);
     let error = Memo::new(move |_| local_error.get().or_else(|| server_error.get()));
     let email_ref = NodeRef::<html::Input>::new();
     let region_ref = NodeRef::<html::Select>::new();

@@ -4,7 +4,7 @@ use leptos::{html, prelude::*};
 use link_contract::MfaMethod;
 
 use super::{
-    password::{form_state, InlineErrorLine},
+    password::{form_signals, InlineErrorLine},
     Ctrl, Header,
 };
 use crate::{
@@ -18,14 +18,7 @@ pub fn Mfa(ctrl: Ctrl) -> impl IntoView {
         Screen::Mfa { method, hint, .. } => (*method, hint.clone()),
         _ => (MfaMethod::Sms, None),
     });
-    let busy = Memo::new({
-        let c = ctrl.clone();
-        move |_| form_state(&c).1
-    });
-    let error = Memo::new({
-        let c = ctrl.clone();
-        move |_| form_state(&c).2
-    });
+    let (busy, error) = form_signals(&ctrl);
     let code_ref = NodeRef::<html::Input>::new();
     Effect::new(move |_| {
         if error.get().is_some() {

@@ -9,9 +9,9 @@ use crate::{
     i18n::{Key, Lang},
 };
 
-/// The provider, busy flag and inline error of the form screens (password, MFA, email).
-pub fn form_state(ctrl: &Ctrl) -> (Option<LinkProvider>, bool, Option<InlineError>) {
-    ctrl.flow.with(|f| match &f.screen {
+/// The provider, busy flag and inline error of a form screen (password, MFA, email).
+fn form_fields(screen: &Screen) -> Option<(&LinkProvider, bool, &Option<InlineError>)> {
+    match screen {
         Screen::Password {
             provider,
             busy,
@@ -27,9 +27,24 @@ pub fn form_state(ctrl: &Ctrl) -> (Option<LinkProvider>, bool, Option<InlineErro
             busy,
             error,
             ..
-        } => (Some(provider.clone()), *busy, error.clone()),
-        _ => (None, false, None),
-    })
+        } => Some((provider, *busy, error)),
+        _ => None,
+    }
+}
+
+/// The provider of the form on screen, read once when the form is built.
+pub fn form_provider(ctrl: &Ctrl) -> Option<LinkProvider> {
+    ctrl.flow
+        .with_untracked(|f| form_fields(&f.screen).map(|(p, _, _)| p.clone()))
+}
+
+/// The form's busy flag and inline error, each changing only when it changes.
+pub fn form_signals(ctrl: &Ctrl) -> (Memo<bool>, Memo<Option<InlineError>>) {
+    let flow = ctrl.flow;
+    let busy = Memo::new(move |_| flow.with(|f| form_fields(&f.screen).is_some_and(|(_, b, _)| b)));
+    let error =
+        Memo::new(move |_| flow.with(|f| form_fields(&f.screen).and_then(|(_, _, e)| e.clone())));
+    (busy, error)
 }
 
 /// The inline error line under a form.
@@ -68,17 +83,10 @@ pub fn RegionSelect(
 
 #[component]
 pub fn Password(ctrl: Ctrl) -> impl IntoView {
-    let Some(provider) = form_state(&ctrl).0 else {
+    let Some(provider) = form_provider(&ctrl) else {
         return ().into_any();
     };
-    let busy = Memo::new({
-        let c = ctrl.clone();
-        move |_| form_state(&c).1
-    });
-    let error = Memo::new({
-        let c = ctrl.clone();
-        move |_| form_state(&c).2
-    });
+    let (busy, error) = form_signals(&ctrl);
     let user_ref = NodeRef::<html::Input>::new();
     let pass_ref = NodeRef::<html::Input>::new();
     let region_ref = NodeRef::<html::Select>::new();
