@@ -1,10 +1,11 @@
 //! All I/O with the Link API. Every failure becomes one typed [`ApiError`].
 
 use link_contract::{
-    EmailRequest, ErrorBody, FlowResponse, LinkProvider, LinkStateResponse, LinkTokenInfo,
-    MfaRequest, PasswordRequest, TeamLinkConfig,
+    EmailRequest, FlowResponse, LinkProvider, LinkStateResponse, LinkTokenInfo, PasswordRequest,
+    TeamLinkConfig,
 };
-use serde::{de::DeserializeOwned, Serialize};
+
+use crate::json::{self, ErrorDetail, FromJson, ProviderList};
 
 /// A failed call, in the contract's terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,75 +54,26 @@ impl ApiError {
 }
 
 /// Maps a non-2xx response to an [`ApiError`]; the legacy 400 `INVALID_CREDENTIALS` form
-/// becomes `provider_credential_error`.
+/// (no `error_type`) becomes `provider_credential_error`.
 pub fn map_error(status: u16, body: &str) -> ApiError {
     if status == 422 {
         return ApiError::Invalid;
     }
-    match parse_json::<ErrorBody>(body) {
-        Some(b) => {
-            let error_type =
-                if b.detail.error_type.is_empty() && b.detail.error_code == "INVALID_CREDENTIALS" {
-                    "provider_credential_error".to_owned()
-                } else {
-                    b.detail.error_type
-                };
-            ApiError::Link {
-                status,
-                error_type,
-                message: b.detail.error_message,
-            }
+    let Some(d) = json::parse::<ErrorDetail>(body) else {
+        return ApiError::BadResponse { status };
+    };
+    let error_type = match d.error_type.filter(|t| !t.is_empty()) {
+        Some(t) => t,
+        None if d.error_code.as_deref() == Some("INVALID_CREDENTIALS") => {
+            "provider_credential_error".to_owned()
         }
-        None => match parse_json::<LegacyErrorBody>(body) {
-            Some(b) if b.detail.error_code.as_deref() == Some("INVALID_CREDENTIALS") => {
-                ApiError::Link {
-                    status,
-                    error_type: "provider_credential_error".into(),
-                    message: b.detail.error_message.unwrap_or_default(),
-                }
-            }
-            _ => ApiError::BadResponse { status },
-        },
+        None => return ApiError::BadResponse { status },
+    };
+    ApiError::Link {
+        status,
+        error_type,
+        message: d.error_message.unwrap_or_default(),
     }
-}
-
-/// Parses a JSON text. In the browser the browser's own `JSON.parse` does the parsing and
-/// serde only maps the result: a JSON parser in the wasm would cost far more bytes.
-#[cfg(target_arch = "wasm32")]
-pub fn parse_json<T: DeserializeOwned>(text: &str) -> Option<T> {
-    let value = js_sys::JSON::parse(text).ok()?;
-    serde_wasm_bindgen::from_value(value).ok()
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-pub fn parse_json<T: DeserializeOwned>(text: &str) -> Option<T> {
-    serde_json::from_str(text).ok()
-}
-
-#[cfg(target_arch = "wasm32")]
-fn to_json<B: Serialize>(body: &B) -> Option<String> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let value = body.serialize(&serializer).ok()?;
-    js_sys::JSON::stringify(&value).ok()?.as_string()
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn to_json<B: Serialize>(body: &B) -> Option<String> {
-    serde_json::to_string(body).ok()
-}
-
-/// Error bodies of older servers, where `error_type` may be missing.
-#[derive(serde::Deserialize)]
-struct LegacyErrorBody {
-    detail: LegacyDetail,
-}
-
-#[derive(serde::Deserialize)]
-struct LegacyDetail {
-    #[serde(default)]
-    error_code: Option<String>,
-    #[serde(default)]
-    error_message: Option<String>,
 }
 
 /// Everything the widget needs before its first real screen.
@@ -149,11 +101,7 @@ impl Api {
         &self.base
     }
 
-    async fn send<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: Option<String>,
-    ) -> Result<T, ApiError> {
+    async fn send<T: FromJson>(&self, path: &str, body: Option<String>) -> Result<T, ApiError> {
         let url = [self.base.as_str(), path].concat();
         let result = crate::host::fetch_text(&url, &self.token, body.as_deref(), 20_000).await;
         crate::host::mark("vital-link:api:", path);
@@ -161,20 +109,11 @@ impl Api {
         if !(200..300).contains(&status) {
             return Err(map_error(status, &text));
         }
-        parse_json(&text).ok_or(ApiError::BadResponse { status })
+        json::parse(&text).ok_or(ApiError::BadResponse { status })
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+    async fn get<T: FromJson>(&self, path: &str) -> Result<T, ApiError> {
         self.send(path, None).await
-    }
-
-    async fn post<T: DeserializeOwned, B: Serialize>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T, ApiError> {
-        let body = to_json(body).ok_or(ApiError::Network)?;
-        self.send(path, Some(body)).await
     }
 
     pub async fn team_config(&self) -> Result<TeamLinkConfig, ApiError> {
@@ -186,12 +125,12 @@ impl Api {
         let (info, team, providers) = futures::join!(
             self.get::<LinkTokenInfo>("/v2/link/token/info"),
             self.team_config(),
-            self.get::<Vec<LinkProvider>>("/v2/link/providers"),
+            self.get::<ProviderList>("/v2/link/providers"),
         );
         Ok(Initial {
             info: info?,
             team: team?,
-            providers: providers?,
+            providers: providers?.0,
         })
     }
 
@@ -200,8 +139,16 @@ impl Api {
         provider: &str,
         body: &PasswordRequest,
     ) -> Result<FlowResponse, ApiError> {
-        self.post(&["/v2/link/provider/password/", provider].concat(), body)
-            .await
+        let body = json::object(&[
+            ("username", Some(&body.username)),
+            ("password", Some(&body.password)),
+            ("region", body.region.as_deref()),
+        ]);
+        self.send(
+            &["/v2/link/provider/password/", provider].concat(),
+            Some(body),
+        )
+        .await
     }
 
     pub async fn complete_mfa(
@@ -210,7 +157,8 @@ impl Api {
         code: String,
     ) -> Result<FlowResponse, ApiError> {
         let path = ["/v2/link/provider/password/", provider, "/complete_mfa"].concat();
-        self.post(&path, &MfaRequest { mfa_code: code }).await
+        let body = json::object(&[("mfa_code", Some(&code))]);
+        self.send(&path, Some(body)).await
     }
 
     pub async fn email(
@@ -218,7 +166,11 @@ impl Api {
         provider: &str,
         body: &EmailRequest,
     ) -> Result<FlowResponse, ApiError> {
-        self.post(&["/v2/link/provider/email/", provider].concat(), body)
+        let body = json::object(&[
+            ("email", Some(&body.email)),
+            ("region", body.region.as_deref()),
+        ]);
+        self.send(&["/v2/link/provider/email/", provider].concat(), Some(body))
             .await
     }
 
@@ -281,6 +233,15 @@ mod tests {
         );
         assert_eq!(e.error_type(), "brand_new_error");
         assert_eq!(e.message(), None);
+    }
+
+    #[test]
+    fn error_body_without_a_type_is_bad_response() {
+        let e = map_error(
+            500,
+            r#"{"detail":{"error_type":"","error_code":"SOMETHING","error_message":"x"}}"#,
+        );
+        assert_eq!(e, ApiError::BadResponse { status: 500 });
     }
 
     #[test]

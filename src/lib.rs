@@ -8,6 +8,7 @@ pub mod api;
 pub mod flow;
 pub mod host;
 pub mod i18n;
+pub mod json;
 pub mod meta;
 pub mod screens;
 pub mod search;

@@ -1,8 +1,11 @@
-//! The API module's parsing as it runs in the browser (JSON.parse + serde-wasm-bindgen).
+//! The API module's parsing as it runs in the browser (JSON.parse + the readers in `json`).
 #![cfg(target_arch = "wasm32")]
 
-use link_contract::{AuthType, FlowResponse, FlowState, LinkProvider, MfaMethod};
-use link_widget::api::{map_error, parse_json, ApiError};
+use link_contract::{AuthType, FlowResponse, FlowState, MfaMethod};
+use link_widget::{
+    api::{map_error, ApiError},
+    json::{parse, ProviderList},
+};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -29,23 +32,32 @@ fn error_bodies_map_to_typed_errors() {
 
 #[wasm_bindgen_test]
 fn responses_parse_with_defaults_nulls_and_unknown_fields() {
-    let list: Vec<LinkProvider> = parse_json(
+    let ProviderList(list) = parse(
         r#"[{"id":7,"name":"Peloton","slug":"peloton","auth_type":"password","oauth_url":null,
              "form_components":{"username_label":"Email","regions":[{"code":"us","name":"US"}]},
-             "new_field":true}]"#,
+             "new_field":true},
+            {"id":8,"name":"Future","slug":"future","auth_type":"telepathy"}]"#,
     )
     .expect("provider list parses");
+    assert_eq!(
+        list.len(),
+        1,
+        "an entry with an unknown auth_type is left out"
+    );
     assert_eq!(list[0].id, 7);
     assert_eq!(list[0].auth_type, AuthType::Password);
     assert_eq!(list[0].description, "");
     assert_eq!(list[0].form_components.regions[0].code, "us");
-    let mfa: FlowResponse = parse_json(
+    let mfa: FlowResponse = parse(
         r#"{"state":"pending_provider_mfa","redirect_url":null,"error_type":null,"error":null,
             "provider_mfa":{"method":"sms","hint":"•••• 1234"}}"#,
     )
     .unwrap();
     assert_eq!(mfa.state, FlowState::PendingProviderMfa);
     assert_eq!(mfa.provider_mfa.unwrap().method, MfaMethod::Sms);
-    assert!(parse_json::<FlowResponse>(r#"{"state":"nonsense"}"#).is_none());
-    assert!(parse_json::<FlowResponse>("not json").is_none());
+    assert!(parse::<FlowResponse>(r#"{"state":"nonsense"}"#).is_none());
+    assert!(parse::<FlowResponse>("not json").is_none());
+    assert!(parse::<FlowResponse>(r#"{"state":"error","error":{"text":"x"}}"#).is_none());
+    let id_as_text = r#"[{"id":"7","name":"P","slug":"p","auth_type":"oauth"}]"#;
+    assert!(parse::<ProviderList>(id_as_text).unwrap().0.is_empty());
 }
