@@ -279,6 +279,29 @@ impl Flow {
         self.screen.view()
     }
 
+    /// The form on screen (password, MFA, email): provider, busy flag and inline error.
+    pub fn form(&self) -> Option<(&LinkProvider, bool, Option<&InlineError>)> {
+        match &self.screen {
+            Screen::Password {
+                provider,
+                busy,
+                error,
+            }
+            | Screen::Email {
+                provider,
+                busy,
+                error,
+            }
+            | Screen::Mfa {
+                provider,
+                busy,
+                error,
+                ..
+            } => Some((provider, *busy, error.as_ref())),
+            _ => None,
+        }
+    }
+
     pub fn has_exited(&self) -> bool {
         self.exited
     }
@@ -362,7 +385,18 @@ impl Flow {
                 }
             }
             Msg::SubmitEmail { email, region } => {
-                if let Some(provider) =
+                // A light check before sending; the server has the last word (422 → inline).
+                if !looks_like_email(&email) {
+                    if let Screen::Email {
+                        busy: false, error, ..
+                    } = &mut self.screen
+                    {
+                        *error = Some(InlineError {
+                            error_type: "invalid_input".into(),
+                            message: None,
+                        });
+                    }
+                } else if let Some(provider) =
                     self.begin_submit(View::Email, "SUBMIT_CREDENTIALS", &mut fx)
                 {
                     fx.push(Effect::Call(Request::Email {
@@ -883,6 +917,19 @@ fn form_for(provider: LinkProvider) -> Screen {
 }
 
 /// `url` with `params` appended to whatever query it already has (fragment kept last).
+/// An address worth sending: `local@domain.tld`, no spaces.
+pub fn looks_like_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.contains(char::is_whitespace)
+        && !domain.contains('@')
+}
+
 pub fn with_query(url: &str, params: &[(&str, String)]) -> String {
     let (base, fragment) = match url.split_once('#') {
         Some((b, f)) => (b, Some(f)),

@@ -10,6 +10,7 @@ pub mod host;
 pub mod i18n;
 pub mod json;
 pub mod meta;
+pub mod page;
 pub mod screens;
 pub mod search;
 

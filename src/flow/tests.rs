@@ -364,14 +364,36 @@ fn email_region_and_bad_address_are_inline() {
     let fx = flow.update(answer(FlowState::Error, Some("unsupported_region")));
     assert_eq!(flow.view(), View::Email);
     assert!(callbacks(&fx).is_empty());
-    flow.update(Msg::SubmitEmail {
+    // An address that cannot be right never leaves the widget.
+    let fx = flow.update(Msg::SubmitEmail {
         email: "not-an-email".into(),
         region: None,
     });
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(
+        matches!(&flow.screen, Screen::Email { error: Some(e), busy: false, .. } if e.error_type == "invalid_input")
+    );
+    // The server's 422 is inline too.
+    flow.update(Msg::SubmitEmail {
+        email: "jo@example.com".into(),
+        region: None,
+    });
+    assert!(flow
+        .form()
+        .is_some_and(|(_, busy, error)| busy && error.is_none()));
     flow.update(Msg::Answer(Err(ApiError::Invalid)));
     assert!(
         matches!(&flow.screen, Screen::Email { error: Some(e), .. } if e.error_type == "invalid_input")
     );
+}
+
+#[test]
+fn email_shape() {
+    assert!(looks_like_email("jo@example.com"));
+    assert!(!looks_like_email("jo@example"));
+    assert!(!looks_like_email("@example.com"));
+    assert!(!looks_like_email("jo example@x.com"));
+    assert!(!looks_like_email("jo@@x.com"));
 }
 
 #[test]

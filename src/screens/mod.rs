@@ -1,15 +1,9 @@
-//! One module per screen. [`App`] owns the [`Flow`] in a signal, runs its effects through
-//! [`Ctrl`], and shows the screen of the current view.
+//! [`App`] owns the [`Flow`] in a signal, runs its effects through [`Ctrl`], and draws the
+//! [`Page`] of the current screen: one view per kind of [`Block`], the form in `form`, the
+//! provider picker in `picker`.
 
-pub mod agreement;
-pub mod email;
-pub mod error;
-pub mod loading;
-pub mod mfa;
-pub mod oauth;
-pub mod password;
+mod form;
 pub mod picker;
-pub mod success;
 
 use std::sync::{
     atomic::{AtomicU32, Ordering},
@@ -22,10 +16,11 @@ use wasm_bindgen::JsCast;
 
 use crate::{
     api::{Api, ApiError},
-    flow::{Effect, Flow, Msg, Request, View},
+    flow::{Effect, Flow, InlineError, Msg, Request, View},
     host::{self, Emitter, Popup},
     i18n::{Key, Lang},
     meta::Meta,
+    page::{self, Action, Block, Page, Text},
 };
 
 /// How the widget was opened.
@@ -67,6 +62,20 @@ impl Ctrl {
 
     pub fn t(&self, key: Key) -> &'static str {
         self.lang.t(key)
+    }
+
+    /// What a page's button does when clicked.
+    fn act(&self, action: &Action) {
+        match action {
+            Action::Continue => self.send(Msg::Continue),
+            Action::Close => self.send(Msg::Close),
+            Action::Retry => self.send(Msg::Retry),
+            Action::Oauth => {
+                let popup = self.open_popup();
+                self.send(Msg::StartOauth { popup });
+            }
+            Action::Navigate(url) => self.run(vec![Effect::Navigate(url.clone())]),
+        }
     }
 
     /// Feeds `msg` to the flow and runs the resulting effects.
@@ -261,16 +270,32 @@ pub fn Header(ctrl: Ctrl, #[prop(optional)] back: bool) -> impl IntoView {
     }
 }
 
+/// What the views of a page read: the controller, and the form's busy flag and inline error
+/// (signals of their own, so a form is not redrawn when they change).
+#[derive(Clone)]
+struct Cx {
+    ctrl: Ctrl,
+    busy: Memo<bool>,
+    error: Memo<Option<InlineError>>,
+}
+
 /// The whole widget for one session.
 #[component]
 pub fn App(ctrl: Ctrl) -> impl IntoView {
     let dialog = NodeRef::<html::Div>::new();
-    let view_memo = Memo::new(move |_| ctrl.flow.with(|f| f.view()));
+    let flow = ctrl.flow;
+    let lang = ctrl.lang;
+    let page = Memo::new(move |_| flow.with(|f| page::page(f, lang)));
+    let cx = Cx {
+        ctrl: ctrl.clone(),
+        busy: Memo::new(move |_| flow.with(|f| f.form().is_some_and(|(_, busy, _)| busy))),
+        error: Memo::new(move |_| flow.with(|f| f.form().and_then(|(_, _, e)| e.cloned()))),
+    };
 
-    // Marks each view's first paint for the benchmark; moves focus to the new screen.
+    // Marks each view's first paint for the benchmark; moves focus into each new page.
     let painted = StoredValue::new(Vec::<View>::new());
     leptos::prelude::Effect::new(move |_| {
-        let v = view_memo.get();
+        let v = page.with(|p| p.view);
         let first = painted.try_update_value(|seen| {
             let first = !seen.contains(&v);
             if first {
@@ -306,21 +331,6 @@ pub fn App(ctrl: Ctrl) -> impl IntoView {
         }
     };
 
-    let c = ctrl.clone();
-    let screen = move || {
-        let c = c.clone();
-        match view_memo.get() {
-            View::Loading => view! { <loading::Loading ctrl=c /> }.into_any(),
-            View::Agreement => view! { <agreement::Agreement ctrl=c /> }.into_any(),
-            View::ProviderPicker => view! { <picker::Picker ctrl=c /> }.into_any(),
-            View::Password => view! { <password::Password ctrl=c /> }.into_any(),
-            View::Mfa => view! { <mfa::Mfa ctrl=c /> }.into_any(),
-            View::Email => view! { <email::Email ctrl=c /> }.into_any(),
-            View::Oauth => view! { <oauth::Oauth ctrl=c /> }.into_any(),
-            View::Success => view! { <success::Success ctrl=c /> }.into_any(),
-            View::Error => view! { <error::Error ctrl=c /> }.into_any(),
-        }
-    };
     let modal = ctrl.mode.modal;
     view! {
         <div
@@ -333,8 +343,98 @@ pub fn App(ctrl: Ctrl) -> impl IntoView {
             node_ref=dialog
             on:keydown=on_keydown
         >
-            {screen}
+            {move || render(page.get(), &cx)}
         </div>
+    }
+}
+
+/// A page: the header, then its blocks in `<main>`.
+fn render(page: Page, cx: &Cx) -> impl IntoView {
+    let Page {
+        view,
+        header,
+        class,
+        blocks,
+    } = page;
+    view! {
+        {header.map(|back| view! { <Header ctrl=cx.ctrl.clone() back /> })}
+        <main class=class aria-busy=(view == View::Loading).then_some("true")>
+            {blocks.into_iter().map(|b| block(b, cx)).collect_view()}
+        </main>
+    }
+}
+
+/// One block of a page.
+fn block(b: Block, cx: &Cx) -> AnyView {
+    match b {
+        Block::Title { text, hidden } => view! {
+            <h1 id="vl-title" class=if hidden { "vl-sr-only" } else { "vl-title" } tabindex="-1">{text}</h1>
+        }
+        .into_any(),
+        Block::Text(Text {
+            class,
+            text,
+            strong,
+            role,
+            error_type,
+        }) => view! {
+            <p class=class role=role data-error-type=error_type>
+                {text}
+                {strong.map(|s| view! { " " <strong>{s}</strong> })}
+            </p>
+        }
+        .into_any(),
+        Block::Bullets(items) => view! {
+            <ul class="vl-bullets">{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
+        }
+        .into_any(),
+        Block::Legal { lead, and, links } => {
+            let links = links.into_iter().enumerate().map(move |(i, (href, label))| {
+                view! {
+                    {(i > 0).then(|| [" ", and, " "].concat())}
+                    <a href=href target="_blank" rel="noopener noreferrer">{label}</a>
+                }
+            });
+            view! { <p class="vl-legal">{lead} " " {links.collect_view()} "."</p> }.into_any()
+        }
+        Block::Mark { class, sign } => {
+            view! { <span class=class aria-hidden="true">{sign}</span> }.into_any()
+        }
+        Block::TeamLogo(logo) => logo_src(&cx.ctrl.api, &logo)
+            .map(|src| view! { <img class="vl-team-logo" src=src alt="" /> })
+            .into_any(),
+        Block::Logo(provider) => {
+            view! { <ProviderLogo provider api=cx.ctrl.api.clone() /> }.into_any()
+        }
+        Block::Group { class, blocks } => view! {
+            <div class=class>{blocks.into_iter().map(|b| block(b, cx)).collect_view()}</div>
+        }
+        .into_any(),
+        Block::Spinner(label) => view! {
+            <div class="vl-loading" role="status"><span class="vl-spinner" aria-hidden="true"></span>{label}</div>
+        }
+        .into_any(),
+        Block::Button {
+            label,
+            action,
+            primary,
+            autofocus,
+        } => {
+            let c = cx.ctrl.clone();
+            view! {
+                <button type="button" class=if primary { "vl-button vl-primary" } else { "vl-button" }
+                    data-autofocus=autofocus.then_some("") on:click=move |_| c.act(&action)>
+                    {label}
+                </button>
+            }
+            .into_any()
+        }
+        Block::NewTab { href, label } => view! {
+            <a class="vl-button vl-primary vl-link-button" href=href target="_blank" data-autofocus="">{label}</a>
+        }
+        .into_any(),
+        Block::Form(f) => form::form(f, cx),
+        Block::Picker => view! { <picker::Picker ctrl=cx.ctrl.clone() /> }.into_any(),
     }
 }
 

@@ -3,7 +3,7 @@
 use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 
-use super::{Ctrl, Header, ProviderLogo};
+use super::{Ctrl, ProviderLogo};
 use crate::{flow::Msg, i18n::Key, search};
 
 #[component]
@@ -88,9 +88,9 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
 
     let lang = ctrl.lang;
     let t = move |k| lang.t(k);
+    // `display: contents`: the picker's parts lay out as children of `<main>`.
     view! {
-        <Header ctrl=ctrl.clone() back=true />
-        <main class="vl-body vl-picker" on:keydown=on_keydown>
+        <div class="vl-contents" on:keydown=on_keydown>
             <h1 id="vl-title" class="vl-title" tabindex="-1">{t(Key::PickerTitle)}</h1>
             <input
                 class="vl-input vl-search"
@@ -109,7 +109,7 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
             <Show when=move || visible.with(|v| v.is_empty())>
                 <p class="vl-muted" role="status">{t(Key::NoResults)}</p>
             </Show>
-        </main>
+        </div>
     }
 }
 
