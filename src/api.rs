@@ -76,6 +76,12 @@ pub fn map_error(status: u16, body: &str) -> ApiError {
     }
 }
 
+/// The contract's shape read from a 2xx answer.
+fn read<T: FromJson>(answer: Result<(u16, String), ApiError>) -> Result<T, ApiError> {
+    let (status, text) = answer?;
+    json::parse(&text).ok_or(ApiError::BadResponse { status })
+}
+
 /// Everything the widget needs before its first real screen.
 #[derive(Debug, Clone)]
 pub struct Initial {
@@ -101,7 +107,9 @@ impl Api {
         &self.base
     }
 
-    async fn send<T: FromJson>(&self, path: &str, body: Option<String>) -> Result<T, ApiError> {
+    /// One request; the body of a 2xx answer. Not generic, so the async machinery is built
+    /// once rather than per response type.
+    async fn send(&self, path: &str, body: Option<String>) -> Result<(u16, String), ApiError> {
         let url = [self.base.as_str(), path].concat();
         let result = crate::host::fetch_text(&url, &self.token, body.as_deref(), 20_000).await;
         crate::host::mark("vital-link:api:", path);
@@ -109,11 +117,15 @@ impl Api {
         if !(200..300).contains(&status) {
             return Err(map_error(status, &text));
         }
-        json::parse(&text).ok_or(ApiError::BadResponse { status })
+        Ok((status, text))
     }
 
     async fn get<T: FromJson>(&self, path: &str) -> Result<T, ApiError> {
-        self.send(path, None).await
+        read(self.send(path, None).await)
+    }
+
+    async fn post<T: FromJson>(&self, path: &str, body: String) -> Result<T, ApiError> {
+        read(self.send(path, Some(body)).await)
     }
 
     pub async fn team_config(&self) -> Result<TeamLinkConfig, ApiError> {
@@ -144,11 +156,8 @@ impl Api {
             ("password", Some(&body.password)),
             ("region", body.region.as_deref()),
         ]);
-        self.send(
-            &["/v2/link/provider/password/", provider].concat(),
-            Some(body),
-        )
-        .await
+        self.post(&["/v2/link/provider/password/", provider].concat(), body)
+            .await
     }
 
     pub async fn complete_mfa(
@@ -158,7 +167,7 @@ impl Api {
     ) -> Result<FlowResponse, ApiError> {
         let path = ["/v2/link/provider/password/", provider, "/complete_mfa"].concat();
         let body = json::object(&[("mfa_code", Some(&code))]);
-        self.send(&path, Some(body)).await
+        self.post(&path, body).await
     }
 
     pub async fn email(
@@ -170,7 +179,7 @@ impl Api {
             ("email", Some(&body.email)),
             ("region", body.region.as_deref()),
         ]);
-        self.send(&["/v2/link/provider/email/", provider].concat(), Some(body))
+        self.post(&["/v2/link/provider/email/", provider].concat(), body)
             .await
     }
 
