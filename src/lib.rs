@@ -9,6 +9,7 @@ pub mod flow;
 pub mod host;
 pub mod i18n;
 pub mod json;
+pub mod markup;
 pub mod meta;
 pub mod page;
 pub mod screens;

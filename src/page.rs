@@ -197,6 +197,12 @@ fn region(lang: Lang, provider: &LinkProvider) -> Option<Field> {
     })
 }
 
+/// `url` if it is an `http(s)` URL: a link never runs script (`javascript:`) from the API.
+pub fn web_url(url: String) -> Option<String> {
+    let scheme = url.split_once("://")?.0.to_ascii_lowercase();
+    matches!(scheme.as_str(), "http" | "https").then_some(url)
+}
+
 /// The page for what the flow has on screen.
 pub fn page(flow: &Flow, lang: Lang) -> Page {
     let t = |k| lang.t(k);
@@ -234,7 +240,7 @@ pub fn page(flow: &Flow, lang: Lang) -> Page {
                         (t.terms_url.clone(), Key::Terms),
                     ]
                 })
-                .filter_map(|(url, key)| Some((url?, lang.t(key))))
+                .filter_map(|(url, key)| Some((web_url(url?)?, lang.t(key))))
                 .collect();
             if !links.is_empty() {
                 blocks.push(Block::Legal {
@@ -342,19 +348,17 @@ pub fn page(flow: &Flow, lang: Lang) -> Page {
                 // The popup was blocked: a link opens a tab (a user click, so it is allowed);
                 // with a redirect_url this window may go there instead.
                 OauthPhase::Waiting { url, popup: false } => {
-                    let mut blocks = vec![
-                        Block::Text(Text {
-                            class: "vl-muted",
-                            text: t(Key::OauthBlocked).into(),
-                            strong: None,
-                            role: Some("alert"),
-                            error_type: None,
-                        }),
-                        Block::NewTab {
-                            href: url.clone(),
-                            label: t(Key::OauthOpenTab),
-                        },
-                    ];
+                    let mut blocks = vec![Block::Text(Text {
+                        class: "vl-muted",
+                        text: t(Key::OauthBlocked).into(),
+                        strong: None,
+                        role: Some("alert"),
+                        error_type: None,
+                    })];
+                    blocks.extend(web_url(url.clone()).map(|href| Block::NewTab {
+                        href,
+                        label: t(Key::OauthOpenTab),
+                    }));
                     if flow.info.redirect_url.is_some() {
                         blocks.push(Block::Button {
                             label: t(Key::OauthSameWindow).into(),

@@ -312,3 +312,26 @@ fn forms_submit_the_values_they_hold() {
         if email == "jo@example.com" && r == "ca")
     );
 }
+
+#[test]
+fn links_keep_only_web_urls() {
+    assert_eq!(
+        web_url("https://a.test/x".into()).as_deref(),
+        Some("https://a.test/x")
+    );
+    assert_eq!(
+        web_url("HTTP://a.test".into()).as_deref(),
+        Some("HTTP://a.test")
+    );
+    assert_eq!(web_url("javascript:alert(1)//://".into()), None);
+    assert_eq!(web_url(" javascript://x".into()), None);
+    assert_eq!(web_url("/relative".into()), None);
+    let mut flow = flow_at(Screen::Agreement);
+    flow.team = Some(TeamLinkConfig {
+        team_name: "Acme".into(),
+        logo: None,
+        privacy_policy_url: Some("javascript:alert(document.domain)".into()),
+        terms_url: None,
+    });
+    assert!(!format!("{:?}", page(&flow, Lang::En)).contains("Legal"));
+}

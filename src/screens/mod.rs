@@ -19,8 +19,9 @@ use crate::{
     flow::{Effect, Flow, InlineError, Msg, Request, View},
     host::{self, Emitter, Popup},
     i18n::{Key, Lang},
+    markup::{self, Markup},
     meta::Meta,
-    page::{self, Action, Block, Page, Text},
+    page::{self, Action, Block, Page},
 };
 
 /// How the widget was opened.
@@ -235,19 +236,7 @@ pub fn ProviderLogo(provider: LinkProvider, api: Api) -> impl IntoView {
             view! { <img class="vl-logo" src=src alt="" width="40" height="40" /> }.into_any()
         }
         None => {
-            // ASCII upper-casing: Rust's Unicode case tables cost more than they show here.
-            let initial = provider
-                .name
-                .chars()
-                .next()
-                .unwrap_or('?')
-                .to_ascii_uppercase()
-                .to_string();
-            let tint = provider
-                .slug
-                .bytes()
-                .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
-                % 6;
+            let (initial, tint) = markup::initial(&provider);
             view! { <span class=["vl-logo vl-initial vl-tint-", &tint.to_string()].concat() aria-hidden="true">{initial}</span> }.into_any()
         }
     }
@@ -348,7 +337,8 @@ pub fn App(ctrl: Ctrl) -> impl IntoView {
     }
 }
 
-/// A page: the header, then its blocks in `<main>`.
+/// A page: the header, then its blocks in `<main>`: the static ones as one piece of markup,
+/// the form and the picker as views of their own.
 fn render(page: Page, cx: &Cx) -> impl IntoView {
     let Page {
         view,
@@ -356,86 +346,49 @@ fn render(page: Page, cx: &Cx) -> impl IntoView {
         class,
         blocks,
     } = page;
+    let mut parts = Vec::new();
+    let mut run = Vec::new();
+    for b in blocks {
+        match b {
+            Block::Form(f) => {
+                parts.push(markup(std::mem::take(&mut run), cx));
+                parts.push(form::form(f, cx));
+            }
+            Block::Picker => {
+                parts.push(markup(std::mem::take(&mut run), cx));
+                parts.push(view! { <picker::Picker ctrl=cx.ctrl.clone() /> }.into_any());
+            }
+            b => run.push(b),
+        }
+    }
+    parts.push(markup(run, cx));
     view! {
         {header.map(|back| view! { <Header ctrl=cx.ctrl.clone() back /> })}
-        <main class=class aria-busy=(view == View::Loading).then_some("true")>
-            {blocks.into_iter().map(|b| block(b, cx)).collect_view()}
-        </main>
+        <main class=class aria-busy=(view == View::Loading).then_some("true")>{parts}</main>
     }
 }
 
-/// One block of a page.
-fn block(b: Block, cx: &Cx) -> AnyView {
-    match b {
-        Block::Title { text, hidden } => view! {
-            <h1 id="vl-title" class=if hidden { "vl-sr-only" } else { "vl-title" } tabindex="-1">{text}</h1>
-        }
-        .into_any(),
-        Block::Text(Text {
-            class,
-            text,
-            strong,
-            role,
-            error_type,
-        }) => view! {
-            <p class=class role=role data-error-type=error_type>
-                {text}
-                {strong.map(|s| view! { " " <strong>{s}</strong> })}
-            </p>
-        }
-        .into_any(),
-        Block::Bullets(items) => view! {
-            <ul class="vl-bullets">{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
-        }
-        .into_any(),
-        Block::Legal { lead, and, links } => {
-            let links = links.into_iter().enumerate().map(move |(i, (href, label))| {
-                view! {
-                    {(i > 0).then(|| [" ", and, " "].concat())}
-                    <a href=href target="_blank" rel="noopener noreferrer">{label}</a>
-                }
-            });
-            view! { <p class="vl-legal">{lead} " " {links.collect_view()} "."</p> }.into_any()
-        }
-        Block::Mark { class, sign } => {
-            view! { <span class=class aria-hidden="true">{sign}</span> }.into_any()
-        }
-        Block::TeamLogo(logo) => logo_src(&cx.ctrl.api, &logo)
-            .map(|src| view! { <img class="vl-team-logo" src=src alt="" /> })
-            .into_any(),
-        Block::Logo(provider) => {
-            view! { <ProviderLogo provider api=cx.ctrl.api.clone() /> }.into_any()
-        }
-        Block::Group { class, blocks } => view! {
-            <div class=class>{blocks.into_iter().map(|b| block(b, cx)).collect_view()}</div>
-        }
-        .into_any(),
-        Block::Spinner(label) => view! {
-            <div class="vl-loading" role="status"><span class="vl-spinner" aria-hidden="true"></span>{label}</div>
-        }
-        .into_any(),
-        Block::Button {
-            label,
-            action,
-            primary,
-            autofocus,
-        } => {
-            let c = cx.ctrl.clone();
-            view! {
-                <button type="button" class=if primary { "vl-button vl-primary" } else { "vl-button" }
-                    data-autofocus=autofocus.then_some("") on:click=move |_| c.act(&action)>
-                    {label}
-                </button>
-            }
-            .into_any()
-        }
-        Block::NewTab { href, label } => view! {
-            <a class="vl-button vl-primary vl-link-button" href=href target="_blank" data-autofocus="">{label}</a>
-        }
-        .into_any(),
-        Block::Form(f) => form::form(f, cx),
-        Block::Picker => view! { <picker::Picker ctrl=cx.ctrl.clone() /> }.into_any(),
+/// Static blocks as markup in a `display: contents` element; one listener runs their buttons.
+fn markup(blocks: Vec<Block>, cx: &Cx) -> AnyView {
+    if blocks.is_empty() {
+        return ().into_any();
     }
+    let api = cx.ctrl.api.clone();
+    let Markup { html, actions } = Markup::of(&blocks, &|logo| logo_src(&api, logo));
+    let ctrl = cx.ctrl.clone();
+    let on_click = move |ev: web_sys::MouseEvent| {
+        let action = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("[data-action]").ok().flatten())
+            .and_then(|b| b.get_attribute("data-action"))
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| actions.get(i));
+        if let Some(action) = action {
+            ctrl.act(action);
+        }
+    };
+    view! { <div class="vl-contents" inner_html=html on:click=on_click></div> }.into_any()
 }
 
 /// Keeps Tab and Shift+Tab inside the dialog.
