@@ -376,8 +376,12 @@ class BrowserBench {
       const mid = Math.min(10, this.cycles);
       await cycles(2, mid);
       const tenth = await snapshot();
+      const tenthHeap = await heapBreakdown(cdp);
       await cycles(mid + 1, this.cycles);
       const last = await snapshot();
+      const lastHeap = await heapBreakdown(cdp);
+      const span = Math.max(1, this.cycles - mid);
+      const perCycleOf = (k) => Math.round(((lastHeap[k] - tenthHeap[k]) / span) * 10) / 10;
       const growth = {};
       const perCycle = {};
       for (const k of Object.keys(first)) {
@@ -394,6 +398,21 @@ class BrowserBench {
         after_last: last,
         growth,
         steady_growth_per_cycle: perCycle,
+        // Heap snapshots after the 10th and the last cycle: what grows, by kind.
+        heap_snapshot: {
+          after_10: tenthHeap,
+          after_last: lastHeap,
+          steady_growth_per_cycle: {
+            devtools_network_log: perCycleOf("devtools_network_log"),
+            compiled_code: perCycleOf("compiled_code"),
+            page_objects: perCycleOf("page_objects"),
+          },
+          method:
+            "CDP HeapProfiler.takeHeapSnapshot; self sizes summed: devtools_network_log = " +
+            "blink::NetworkResourcesData entries (the Network domain the harness keeps enabled records every " +
+            "response; not there without DevTools), compiled_code = code objects and the wasm module, " +
+            "page_objects = everything else (JS objects, DOM, and blink hash-table backings, which include the network log index).",
+        },
         method:
           "each cycle: open(token) → agreement shown → handler.exit() → <vital-link-widget> removed. Before each reading " +
           "two CDP HeapProfiler.collectGarbage; JS heap from CDP Runtime.getHeapUsage; wasm memory = the instance's " +
@@ -441,6 +460,29 @@ async function pageOpenOnce({ token, apiBase }) {
   } else {
     const pn = v.network(apiBase, t1, p.dom);
     out.picker = { total: p.painted - t1, dom: p.dom - t1, network: pn.busy, requests: pn.requests, marks: v.marks(t1), items: v.providerItems(v.root()).length };
+  }
+  return out;
+}
+
+/** Heap snapshot self sizes by kind: DevTools' network records, compiled code, the rest. */
+async function heapBreakdown(cdp) {
+  for (let i = 0; i < 2; i++) await cdp.send("HeapProfiler.collectGarbage");
+  const chunks = [];
+  const onChunk = (e) => chunks.push(e.chunk);
+  cdp.on("HeapProfiler.addHeapSnapshotChunk", onChunk);
+  await cdp.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+  cdp.off("HeapProfiler.addHeapSnapshotChunk", onChunk);
+  const snap = JSON.parse(chunks.join(""));
+  const fields = snap.snapshot.meta.node_fields;
+  const types = snap.snapshot.meta.node_types[0];
+  const [ti, ni, si] = ["type", "name", "self_size"].map((f) => fields.indexOf(f));
+  const out = { devtools_network_log: 0, compiled_code: 0, page_objects: 0 };
+  for (let i = 0; i < snap.nodes.length; i += fields.length) {
+    const name = String(snap.strings[snap.nodes[i + ni]]);
+    const size = snap.nodes[i + si];
+    if (name.includes("NetworkResourcesData")) out.devtools_network_log += size;
+    else if (types[snap.nodes[i + ti]] === "code" || name.includes("WasmNativeModule")) out.compiled_code += size;
+    else out.page_objects += size;
   }
   return out;
 }

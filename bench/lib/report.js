@@ -97,6 +97,15 @@ function renderTable(r) {
     };
     const bytes = (n) => `${int(n)} B`;
     row("  JS heap used", kib(m.after_first.js_heap_used), kib(m.after_last.js_heap_used), signed(m.growth.js_heap_used, kib), steady("js_heap_used", bytes));
+    const hs = m.heap_snapshot;
+    if (hs) {
+      const g = hs.steady_growth_per_cycle;
+      const split = (k, label) =>
+        row(`    ${label}`, kib(hs.after_10[k]), kib(hs.after_last[k]), signed(hs.after_last[k] - hs.after_10[k], kib), `steady ${signed(g[k], bytes)} per cycle (heap snapshots, 10th → last)`);
+      split("page_objects", "page + widget objects");
+      split("devtools_network_log", "DevTools network log");
+      split("compiled_code", "compiled code");
+    }
     if (m.after_first.wasm_memory == null) row("  wasm memory", "n/a", "", "", "WebAssembly.Memory not reachable");
     else row("  wasm memory", kib(m.after_first.wasm_memory), kib(m.after_last.wasm_memory), signed(m.growth.wasm_memory, kib), steady("wasm_memory", bytes));
     row("  DOM nodes", int(m.after_first.dom_nodes), int(m.after_last.dom_nodes), signed(m.growth.dom_nodes, int));
