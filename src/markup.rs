@@ -79,6 +79,45 @@ impl Markup {
         self.html.push('"');
     }
 
+    /// The picker's rows: one button per provider, `data-slug` naming it.
+    pub fn provider_rows<'p>(
+        providers: impl Iterator<Item = &'p LinkProvider>,
+        logo: LogoSrc,
+    ) -> String {
+        let mut m = Markup::default();
+        for p in providers {
+            m.push(&["<li><button type=\"button\" class=\"vl-provider\""]);
+            m.attr("data-slug", &p.slug);
+            m.html.push('>');
+            m.logo(p, logo);
+            m.push(&["<span class=\"vl-provider-text\"><span class=\"vl-provider-name\">"]);
+            m.text(&p.name);
+            m.push(&["</span><span class=\"vl-provider-desc\">"]);
+            m.text(&p.description);
+            m.push(&["</span></span></button></li>"]);
+        }
+        m.html
+    }
+
+    fn logo(&mut self, provider: &LinkProvider, logo: LogoSrc) {
+        match logo(&provider.logo) {
+            Some(src) => {
+                self.push(&["<img class=\"vl-logo\""]);
+                self.attr("src", &src);
+                self.push(&[" alt=\"\" width=\"40\" height=\"40\">"]);
+            }
+            None => {
+                let (initial, tint) = initial(provider);
+                let tint = [b'0' + tint as u8];
+                let tint = std::str::from_utf8(&tint).unwrap_or("0");
+                self.push(&["<span class=\"vl-logo vl-initial vl-tint-", tint]);
+                self.push(&["\" aria-hidden=\"true\">"]);
+                self.text(&initial);
+                self.push(&["</span>"]);
+            }
+        }
+    }
+
     fn block(&mut self, b: &Block, logo: LogoSrc) {
         match b {
             Block::Title { text, hidden } => {
@@ -154,22 +193,7 @@ impl Markup {
                     self.push(&[" alt=\"\">"]);
                 }
             }
-            Block::Logo(provider) => match logo(&provider.logo) {
-                Some(src) => {
-                    self.push(&["<img class=\"vl-logo\""]);
-                    self.attr("src", &src);
-                    self.push(&[" alt=\"\" width=\"40\" height=\"40\">"]);
-                }
-                None => {
-                    let (initial, tint) = initial(provider);
-                    let tint = [b'0' + tint as u8];
-                    let tint = std::str::from_utf8(&tint).unwrap_or("0");
-                    self.push(&["<span class=\"vl-logo vl-initial vl-tint-", tint]);
-                    self.push(&["\" aria-hidden=\"true\">"]);
-                    self.text(&initial);
-                    self.push(&["</span>"]);
-                }
-            },
+            Block::Logo(provider) => self.logo(provider, logo),
             Block::Group { class, blocks } => {
                 self.push(&["<div class=\"", class, "\">"]);
                 for b in blocks {
@@ -324,6 +348,15 @@ mod tests {
                 r#"<span class="vl-logo vl-initial vl-tint-{tint}" aria-hidden="true">ō</span>"#
             )
         );
+    }
+
+    #[test]
+    fn provider_rows_name_their_slugs() {
+        let rows = Markup::provider_rows([provider("Oura & <Co>", "")].iter(), &no_logos);
+        assert!(rows.starts_with(r#"<li><button type="button" class="vl-provider" data-slug="oura"><span class="vl-logo vl-initial"#));
+        assert!(rows.contains(r#"<span class="vl-provider-name">Oura &amp; &lt;Co&gt;</span>"#));
+        assert!(rows.ends_with("</span></span></button></li>"));
+        assert_eq!(Markup::provider_rows([].iter(), &no_logos), "");
     }
 
     #[test]

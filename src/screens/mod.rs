@@ -11,7 +11,7 @@ use std::sync::{
 };
 
 use leptos::{html, prelude::*, task::spawn_local};
-use link_contract::{EmailRequest, LinkProvider, LinkState, LinkStateResponse, PasswordRequest};
+use link_contract::{EmailRequest, LinkState, LinkStateResponse, PasswordRequest};
 use wasm_bindgen::JsCast;
 
 use crate::{
@@ -19,7 +19,7 @@ use crate::{
     flow::{Effect, Flow, InlineError, Msg, Request, View},
     host::{self, Emitter, Popup},
     i18n::{Key, Lang},
-    markup::{self, Markup},
+    markup::Markup,
     meta::Meta,
     page::{self, Action, Block, Page},
 };
@@ -226,20 +226,6 @@ pub fn logo_src(api: &Api, logo: &str) -> Option<String> {
     };
     let origin = web_sys::window()?.location().origin().ok()?;
     (absolute.starts_with(&origin) && absolute[origin.len()..].starts_with('/')).then_some(absolute)
-}
-
-/// A provider's logo, or its initial on a tinted tile.
-#[component]
-pub fn ProviderLogo(provider: LinkProvider, api: Api) -> impl IntoView {
-    match logo_src(&api, &provider.logo) {
-        Some(src) => {
-            view! { <img class="vl-logo" src=src alt="" width="40" height="40" /> }.into_any()
-        }
-        None => {
-            let (initial, tint) = markup::initial(&provider);
-            view! { <span class=["vl-logo vl-initial vl-tint-", &tint.to_string()].concat() aria-hidden="true">{initial}</span> }.into_any()
-        }
-    }
 }
 
 /// Header with Back (where meaningful) and Close.

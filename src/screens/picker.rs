@@ -3,8 +3,8 @@
 use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 
-use super::{Ctrl, ProviderLogo};
-use crate::{flow::Msg, i18n::Key, search};
+use super::{logo_src, Ctrl};
+use crate::{flow::Msg, i18n::Key, markup::Markup, search};
 
 #[component]
 pub fn Picker(ctrl: Ctrl) -> impl IntoView {
@@ -66,23 +66,24 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
         }
     };
 
-    let c = ctrl.clone();
+    // The rows are markup rebuilt as the query changes; one listener picks.
     let api = ctrl.api.clone();
-    let item = move |i: usize| {
-        let p = all.with_value(|list| list[i].clone());
-        let slug = p.slug.clone();
-        let c = c.clone();
-        view! {
-            <li>
-                <button type="button" class="vl-provider" data-slug=p.slug.clone()
-                    on:click=move |_| c.send(Msg::Select(slug.clone()))>
-                    <ProviderLogo provider=p.clone() api=api.clone() />
-                    <span class="vl-provider-text">
-                        <span class="vl-provider-name">{p.name.clone()}</span>
-                        <span class="vl-provider-desc">{p.description.clone()}</span>
-                    </span>
-                </button>
-            </li>
+    let rows = move || {
+        visible.with(|v| {
+            all.with_value(|p| {
+                Markup::provider_rows(v.iter().map(|&i| &p[i]), &|l| logo_src(&api, l))
+            })
+        })
+    };
+    let c = ctrl.clone();
+    let on_pick = move |ev: web_sys::MouseEvent| {
+        let slug = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("button[data-slug]").ok().flatten())
+            .and_then(|b| b.get_attribute("data-slug"));
+        if let Some(slug) = slug {
+            c.send(Msg::Select(slug));
         }
     };
 
@@ -103,9 +104,8 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
                 data-autofocus
                 on:input=on_input
             />
-            <ul class="vl-providers" node_ref=list_ref aria-label=t(Key::PickerTitle)>
-                <For each=move || visible.get() key=|i| *i children=item.clone() />
-            </ul>
+            <ul class="vl-providers" node_ref=list_ref aria-label=t(Key::PickerTitle)
+                inner_html=rows on:click=on_pick></ul>
             <Show when=move || visible.with(|v| v.is_empty())>
                 <p class="vl-muted" role="status">{t(Key::NoResults)}</p>
             </Show>
