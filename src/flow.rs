@@ -111,6 +111,52 @@ impl Screen {
         }
     }
 
+    /// A form screen's provider, busy flag and inline error.
+    fn form(&self) -> Option<(&LinkProvider, bool, &Option<InlineError>)> {
+        match self {
+            Screen::Password {
+                provider,
+                busy,
+                error,
+            }
+            | Screen::Mfa {
+                provider,
+                busy,
+                error,
+                ..
+            }
+            | Screen::Email {
+                provider,
+                busy,
+                error,
+            } => Some((provider, *busy, error)),
+            _ => None,
+        }
+    }
+
+    /// A form screen's provider, and its busy flag and inline error to change.
+    fn form_mut(&mut self) -> Option<(&LinkProvider, &mut bool, &mut Option<InlineError>)> {
+        match self {
+            Screen::Password {
+                provider,
+                busy,
+                error,
+            }
+            | Screen::Mfa {
+                provider,
+                busy,
+                error,
+                ..
+            }
+            | Screen::Email {
+                provider,
+                busy,
+                error,
+            } => Some((provider, busy, error)),
+            _ => None,
+        }
+    }
+
     fn provider(&self) -> Option<&LinkProvider> {
         match self {
             Screen::Password { provider, .. }
@@ -281,25 +327,8 @@ impl Flow {
 
     /// The form on screen (password, MFA, email): provider, busy flag and inline error.
     pub fn form(&self) -> Option<(&LinkProvider, bool, Option<&InlineError>)> {
-        match &self.screen {
-            Screen::Password {
-                provider,
-                busy,
-                error,
-            }
-            | Screen::Email {
-                provider,
-                busy,
-                error,
-            }
-            | Screen::Mfa {
-                provider,
-                busy,
-                error,
-                ..
-            } => Some((provider, *busy, error.as_ref())),
-            _ => None,
-        }
+        let (provider, busy, error) = self.screen.form()?;
+        Some((provider, busy, error.as_ref()))
     }
 
     pub fn has_exited(&self) -> bool {
@@ -482,25 +511,7 @@ impl Flow {
         if self.view() != view {
             return None;
         }
-        let (Screen::Password {
-            provider,
-            busy,
-            error,
-        }
-        | Screen::Mfa {
-            provider,
-            busy,
-            error,
-            ..
-        }
-        | Screen::Email {
-            provider,
-            busy,
-            error,
-        }) = &mut self.screen
-        else {
-            return None;
-        };
+        let (provider, busy, error) = self.screen.form_mut()?;
         if *busy {
             return None;
         }
@@ -688,10 +699,7 @@ impl Flow {
                 .with("error_type", error_type.as_str())
                 .with("provider", provider.clone()),
         ));
-        if let Screen::Password { error, .. }
-        | Screen::Mfa { error, .. }
-        | Screen::Email { error, .. } = &mut self.screen
-        {
+        if let Some((_, _, error)) = self.screen.form_mut() {
             *error = Some(InlineError {
                 error_type,
                 message,
@@ -704,10 +712,7 @@ impl Flow {
             return None;
         }
         let mut back = self.screen.clone();
-        if let Screen::Password { error, .. }
-        | Screen::Mfa { error, .. }
-        | Screen::Email { error, .. } = &mut back
-        {
+        if let Some((_, _, error)) = back.form_mut() {
             *error = None;
         }
         if let Screen::Oauth { phase, .. } = &mut back {

@@ -157,3 +157,34 @@ pub fn focus_first(root: &web_sys::Element, selector: &str) -> bool {
         _ => false,
     }
 }
+
+/// The elements matching `selector` inside `root`, in document order.
+pub fn all(root: &web_sys::Element, selector: &str) -> Vec<web_sys::HtmlElement> {
+    let Ok(list) = root.query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into().ok())
+        .collect()
+}
+
+/// The focused element as seen from `node`: inside its shadow root when it has one.
+pub fn active_element(node: &web_sys::Node) -> Option<web_sys::Element> {
+    node.get_root_node()
+        .dyn_into::<web_sys::ShadowRoot>()
+        .ok()
+        .and_then(|r| r.active_element())
+        .or_else(|| web_sys::window()?.document()?.active_element())
+}
+
+/// For a delegated click: the `attr` value of the clicked element or of its nearest ancestor
+/// that has one.
+pub fn clicked(ev: &web_sys::MouseEvent, attr: &str) -> Option<String> {
+    ev.target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest(&["[", attr, "]"].concat())
+        .ok()??
+        .get_attribute(attr)
+}

@@ -108,9 +108,8 @@ impl Markup {
             }
             None => {
                 let (initial, tint) = initial(provider);
-                let tint = [b'0' + tint as u8];
-                let tint = std::str::from_utf8(&tint).unwrap_or("0");
-                self.push(&["<span class=\"vl-logo vl-initial vl-tint-", tint]);
+                self.push(&["<span class=\"vl-logo vl-initial vl-tint-"]);
+                self.html.extend(char::from_digit(tint, 10));
                 self.push(&["\" aria-hidden=\"true\">"]);
                 self.text(&initial);
                 self.push(&["</span>"]);
@@ -165,11 +164,10 @@ impl Markup {
                 self.push(&["<p class=\"vl-legal\">"]);
                 self.text(lead);
                 for (i, (href, label)) in links.iter().enumerate() {
-                    self.push(&[
-                        if i > 0 { " " } else { "" },
-                        if i > 0 { and } else { "" },
-                        " <a",
-                    ]);
+                    if i > 0 {
+                        self.push(&[" ", and]);
+                    }
+                    self.push(&[" <a"]);
                     self.attr("href", href);
                     self.push(&[" target=\"_blank\" rel=\"noopener noreferrer\">"]);
                     self.text(label);

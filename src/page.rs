@@ -277,11 +277,14 @@ pub fn page(flow: &Flow, lang: Lang) -> Page {
             blocks.extend(fc.instructions.clone().map(Text::muted));
             blocks.push(Block::Form(Form {
                 kind: FormKind::Password,
-                fields: [Some(Field::Input(user)), Some(Field::Input(pass))]
-                    .into_iter()
-                    .chain([region(lang, provider)])
-                    .flatten()
-                    .collect(),
+                fields: [
+                    Some(Field::Input(user)),
+                    Some(Field::Input(pass)),
+                    region(lang, provider),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
                 submit: t(Key::Connect),
                 busy: t(Key::Connecting),
             }));

@@ -363,11 +363,7 @@ fn markup(blocks: Vec<Block>, cx: &Cx) -> AnyView {
     let Markup { html, actions } = Markup::of(&blocks, &|logo| logo_src(&api, logo));
     let ctrl = cx.ctrl.clone();
     let on_click = move |ev: web_sys::MouseEvent| {
-        let action = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|t| t.closest("[data-action]").ok().flatten())
-            .and_then(|b| b.get_attribute("data-action"))
+        let action = host::clicked(&ev, "data-action")
             .and_then(|i| i.parse::<usize>().ok())
             .and_then(|i| actions.get(i));
         if let Some(action) = action {
@@ -379,25 +375,15 @@ fn markup(blocks: Vec<Block>, cx: &Cx) -> AnyView {
 
 /// Keeps Tab and Shift+Tab inside the dialog.
 fn trap_focus(dialog: &web_sys::HtmlDivElement, ev: &web_sys::KeyboardEvent) {
-    let Ok(list) = dialog.query_selector_all(
+    let items = host::all(
+        dialog,
         "button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex='-1'])",
-    ) else {
-        return;
-    };
-    let items: Vec<web_sys::HtmlElement> = (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into().ok())
-        .collect();
+    );
     let (Some(first), Some(last)) = (items.first(), items.last()) else {
         ev.prevent_default();
         return;
     };
-    let active = dialog
-        .get_root_node()
-        .dyn_into::<web_sys::ShadowRoot>()
-        .ok()
-        .and_then(|r| r.active_element())
-        .or_else(|| web_sys::window()?.document()?.active_element());
+    let active = host::active_element(dialog);
     let active = active.as_ref().map(|a| a.unchecked_ref::<web_sys::Node>());
     let at_first = active.is_some_and(|a| a.is_same_node(Some(first)));
     let at_last = active.is_some_and(|a| a.is_same_node(Some(last)));

@@ -4,7 +4,7 @@ use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 
 use super::{logo_src, Ctrl};
-use crate::{flow::Msg, i18n::Key, markup::Markup, search};
+use crate::{flow::Msg, host, i18n::Key, markup::Markup, search};
 
 #[component]
 pub fn Picker(ctrl: Ctrl) -> impl IntoView {
@@ -77,12 +77,7 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
     };
     let c = ctrl.clone();
     let on_pick = move |ev: web_sys::MouseEvent| {
-        let slug = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|t| t.closest("button[data-slug]").ok().flatten())
-            .and_then(|b| b.get_attribute("data-slug"));
-        if let Some(slug) = slug {
+        if let Some(slug) = host::clicked(&ev, "data-slug") {
             c.send(Msg::Select(slug));
         }
     };
@@ -118,13 +113,7 @@ fn move_focus(list: NodeRef<html::Ul>, search: NodeRef<html::Input>, down: bool,
     let Some(list) = list.get_untracked() else {
         return;
     };
-    let Ok(buttons) = list.query_selector_all("button.vl-provider") else {
-        return;
-    };
-    let items: Vec<web_sys::HtmlElement> = (0..buttons.length())
-        .filter_map(|i| buttons.item(i))
-        .filter_map(|n| n.dyn_into().ok())
-        .collect();
+    let items = host::all(&list, "button.vl-provider");
     if items.is_empty() {
         return;
     }
@@ -134,12 +123,7 @@ fn move_focus(list: NodeRef<html::Ul>, search: NodeRef<html::Input>, down: bool,
         }
         return;
     }
-    let active = list
-        .get_root_node()
-        .dyn_into::<web_sys::ShadowRoot>()
-        .ok()
-        .and_then(|r| r.active_element())
-        .or_else(|| web_sys::window()?.document()?.active_element());
+    let active = host::active_element(&list);
     let pos = active.and_then(|a| {
         items
             .iter()
