@@ -1,9 +1,9 @@
-//! The few browser facilities the widget needs beyond Leptos: performance marks, timeouts,
-//! the OAuth popup, navigation, and the channel back to `initialize.js`.
+//! The browser facilities the widget needs besides drawing: performance marks, timeouts,
+//! `fetch`, the OAuth popup, navigation, the channel back to `initialize.js`, and a few DOM
+//! queries.
 
 use std::{cell::RefCell, rc::Rc};
 
-use send_wrapper::SendWrapper;
 use wasm_bindgen::{prelude::*, JsCast};
 
 /// `performance.mark(prefix + name)`, for the benchmark; silently skipped where unsupported.
@@ -78,14 +78,8 @@ pub fn navigate(url: &str) {
 }
 
 /// The OAuth popup, opened synchronously in the click handler.
-#[derive(Clone)]
-pub struct Popup(SendWrapper<Rc<RefCell<Option<web_sys::Window>>>>);
-
-impl Default for Popup {
-    fn default() -> Self {
-        Self(SendWrapper::new(Rc::default()))
-    }
-}
+#[derive(Clone, Default)]
+pub struct Popup(Rc<RefCell<Option<web_sys::Window>>>);
 
 impl Popup {
     /// Opens `about:blank` in a popup; false when the browser blocked it.
@@ -127,11 +121,11 @@ impl Popup {
 
 /// The channel back to `initialize.js`: `emit(kind, metadata)`.
 #[derive(Clone)]
-pub struct Emitter(SendWrapper<js_sys::Function>);
+pub struct Emitter(js_sys::Function);
 
 impl Emitter {
     pub fn new(f: js_sys::Function) -> Self {
-        Self(SendWrapper::new(f))
+        Self(f)
     }
 
     /// Reports `kind` ("event", "success", "error", "exit") with a metadata object.
@@ -180,11 +174,21 @@ pub fn active_element(node: &web_sys::Node) -> Option<web_sys::Element> {
 
 /// For a delegated click: the `attr` value of the clicked element or of its nearest ancestor
 /// that has one.
-pub fn clicked(ev: &web_sys::MouseEvent, attr: &str) -> Option<String> {
+pub fn clicked(ev: &web_sys::Event, attr: &str) -> Option<String> {
     ev.target()?
         .dyn_into::<web_sys::Element>()
         .ok()?
         .closest(&["[", attr, "]"].concat())
         .ok()??
         .get_attribute(attr)
+}
+
+/// A new element of the page's document.
+pub fn element<T: JsCast>(tag: &str) -> T {
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .expect_throw("a document");
+    doc.create_element(tag)
+        .expect_throw("a valid tag")
+        .unchecked_into()
 }

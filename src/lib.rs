@@ -1,8 +1,9 @@
-//! The Vital Link widget: a Leptos client-side app compiled to WebAssembly.
+//! The Vital Link widget, compiled to WebAssembly.
 //!
 //! `js/initialize.js` defines `window.Vital`, loads this module and calls [`open_widget`] with a
-//! container inside the widget's shadow root. The flow is plain Rust in [`flow`]; the screens in
-//! [`screens`] only render it; all HTTP is in [`api`].
+//! container inside the widget's shadow root. The flow is plain Rust in [`flow`]; [`page`] says
+//! what each screen shows and [`markup`] writes it as HTML; [`screens`] puts it on screen and
+//! runs the flow's effects; all HTTP is in [`api`].
 
 pub mod api;
 pub mod flow;
@@ -15,9 +16,6 @@ pub mod page;
 pub mod screens;
 pub mod search;
 
-use std::any::Any;
-
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::{
@@ -36,7 +34,6 @@ pub fn widget_css() -> String {
 /// A mounted widget; `unmount` removes everything it rendered and stops its work.
 #[wasm_bindgen]
 pub struct WidgetSession {
-    handle: Option<Box<dyn Any>>,
     ctrl: Ctrl,
 }
 
@@ -44,8 +41,7 @@ pub struct WidgetSession {
 impl WidgetSession {
     /// Removes everything the widget rendered and stops its polling and popup.
     pub fn unmount(&mut self) {
-        self.ctrl.dispose();
-        self.handle.take();
+        self.ctrl.unmount();
     }
 
     /// Closes the widget as its Close button does (`exit()` of the JavaScript handler).
@@ -71,22 +67,13 @@ pub fn open_widget(
     host::mark("vital-link:", "mount");
     let api = api::Api::new(api_base, link_token);
     let mode = Mode { modal, hosted };
-    // The controller's signals are created under the mount's owner, so unmounting frees them.
-    let created = std::rc::Rc::new(std::cell::RefCell::new(None));
-    let out = created.clone();
-    let emitter = Emitter::new(emit);
-    let handle = leptos::mount::mount_to(container, move || {
-        let (ctrl, fx) = Ctrl::new(api, emitter, Lang::from_tag(&locale), mode);
-        *out.borrow_mut() = Some((ctrl.clone(), fx));
-        view! { <screens::App ctrl /> }
-    });
-    let (ctrl, fx) = created
-        .borrow_mut()
-        .take()
-        .expect("mount_to runs its closure at once");
+    let (ctrl, fx) = Ctrl::new(
+        &container,
+        api,
+        Emitter::new(emit),
+        Lang::from_tag(&locale),
+        mode,
+    );
     ctrl.run(fx);
-    WidgetSession {
-        handle: Some(Box::new(handle)),
-        ctrl,
-    }
+    WidgetSession { ctrl }
 }

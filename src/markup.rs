@@ -1,16 +1,21 @@
-//! The static blocks of a page as HTML text, set in one go as the `innerHTML` of one element.
+//! Pages as HTML text, set in one go as the `innerHTML` of the widget's dialog.
 //!
-//! Most of a page never changes once drawn (titles, texts, logos, buttons), and one string
-//! builder here costs the wasm far less than a view type per kind of block. Buttons carry
-//! `data-action="<index>"` into [`Markup::actions`]; one click listener dispatches them. Every
-//! text and attribute value is escaped, and links keep only `http(s)` URLs (see
-//! [`crate::page`]), so text from the API cannot become markup.
+//! A page is redrawn whole when it changes; the few parts that change in place (a form's busy
+//! state and inline error, the picker's rows) are patched by `screens`. One string builder
+//! costs the wasm far less than a view type per kind of block. Buttons carry
+//! `data-action="<index>"` into [`Markup::actions`] and provider rows `data-slug`; one click
+//! listener dispatches both. Every text and attribute value from the API is escaped, and links
+//! keep only `http(s)` URLs (see [`crate::page`]), so text from the API cannot become markup.
 
 use link_contract::LinkProvider;
 
-use crate::page::{Action, Block, Text};
+use crate::{
+    flow::View,
+    i18n::{Key, Lang},
+    page::{Action, Block, Field, Form, Page, Text},
+};
 
-/// HTML of some blocks and the actions of their buttons.
+/// HTML of a page (or some blocks) and the actions of its buttons.
 #[derive(Debug, Default, PartialEq)]
 pub struct Markup {
     pub html: String,
@@ -19,6 +24,14 @@ pub struct Markup {
 
 /// Where a logo may be loaded from: its URL, or `None` to draw the initial instead.
 pub type LogoSrc<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// What a page's markup reads besides the page.
+pub struct Env<'a> {
+    pub lang: Lang,
+    pub logo: LogoSrc<'a>,
+    /// The catalog the picker lists.
+    pub providers: &'a [LinkProvider],
+}
 
 /// `s` escaped for HTML text and double-quoted attribute values.
 pub fn escape(out: &mut String, s: &str) {
@@ -53,13 +66,151 @@ pub fn initial(provider: &LinkProvider) -> (String, u32) {
 }
 
 impl Markup {
-    /// The HTML of `blocks`; [`Block::Form`] and [`Block::Picker`] are drawn elsewhere.
-    pub fn of(blocks: &[Block], logo: LogoSrc) -> Markup {
+    /// The HTML of `blocks`.
+    pub fn of(blocks: &[Block], env: &Env) -> Markup {
         let mut m = Markup::default();
         for b in blocks {
-            m.block(b, logo);
+            m.block(b, env);
         }
         m
+    }
+
+    /// A whole page: the header (Back where meaningful, and Close), then `<main>`.
+    pub fn page(page: &Page, env: &Env) -> Markup {
+        let mut m = Markup::default();
+        let t = |k| env.lang.t(k);
+        if let Some(back) = page.header {
+            m.push(&["<header class=\"vl-header\">"]);
+            if back {
+                m.icon_button("vl-back", t(Key::Back), "‹", Action::Back);
+            }
+            m.push(&["<span class=\"vl-spacer\"></span>"]);
+            m.icon_button("vl-close", t(Key::Close), "×", Action::Close);
+            m.push(&["</header>"]);
+        }
+        let busy = if page.view == View::Loading {
+            " aria-busy=\"true\""
+        } else {
+            ""
+        };
+        m.push(&["<main class=\"", page.class, "\"", busy, ">"]);
+        for b in &page.blocks {
+            m.block(b, env);
+        }
+        m.push(&["</main>"]);
+        m
+    }
+
+    /// The form's inline error line, placed before its submit button while there is one.
+    pub fn inline_error(message: &str) -> String {
+        let mut m = Markup::default();
+        m.push(&["<p class=\"vl-inline-error\" role=\"alert\" id=\"vl-form-error\">"]);
+        m.text(message);
+        m.push(&["</p>"]);
+        m.html
+    }
+
+    /// The line shown when no provider matches the search.
+    pub fn no_results(lang: Lang) -> String {
+        [
+            "<p class=\"vl-muted\" role=\"status\">",
+            lang.t(Key::NoResults),
+            "</p>",
+        ]
+        .concat()
+    }
+
+    fn action(&mut self, action: Action) {
+        let index = self.actions.len().to_string();
+        self.actions.push(action);
+        self.push(&[" data-action=\"", &index, "\""]);
+    }
+
+    fn icon_button(&mut self, class: &str, label: &str, sign: &str, action: Action) {
+        self.push(&[
+            "<button type=\"button\" class=\"vl-icon-button ",
+            class,
+            "\"",
+        ]);
+        self.attr("aria-label", label);
+        self.action(action);
+        self.push(&[">", sign, "</button>"]);
+    }
+
+    fn form(&mut self, form: &Form) {
+        self.push(&["<form class=\"vl-form\" novalidate>"]);
+        for (i, field) in form.fields.iter().enumerate() {
+            self.push(&["<label class=\"vl-field\"><span class=\"vl-label\">"]);
+            match field {
+                Field::Input(input) => {
+                    self.text(&input.label);
+                    self.push(&["</span><input class=\"vl-input"]);
+                    if !input.class.is_empty() {
+                        self.push(&[" ", input.class]);
+                    }
+                    self.push(&[
+                        "\" name=\"",
+                        input.name,
+                        "\" type=\"",
+                        input.kind,
+                        "\" autocomplete=\"",
+                        input.autocomplete,
+                        "\" required",
+                    ]);
+                    if let Some(mode) = input.inputmode {
+                        self.push(&[" inputmode=\"", mode, "\""]);
+                    }
+                    if input.verbatim {
+                        self.push(&[" autocapitalize=\"none\" spellcheck=\"false\""]);
+                    }
+                    if i == 0 {
+                        self.push(&[" data-autofocus=\"\""]);
+                    }
+                    self.html.push('>');
+                }
+                Field::Region {
+                    label,
+                    regions,
+                    default,
+                } => {
+                    self.text(label);
+                    self.push(&["</span><select class=\"vl-input\" name=\"region\">"]);
+                    for r in regions {
+                        self.push(&["<option"]);
+                        self.attr("value", &r.code);
+                        if r.code == *default {
+                            self.push(&[" selected"]);
+                        }
+                        self.html.push('>');
+                        self.text(&r.name);
+                        self.push(&["</option>"]);
+                    }
+                    self.push(&["</select>"]);
+                }
+            }
+            self.push(&["</label>"]);
+        }
+        self.push(&["<button type=\"submit\" class=\"vl-button vl-primary\">"]);
+        self.text(form.submit);
+        self.push(&["</button></form>"]);
+    }
+
+    /// The picker: its title, the search box and every provider (no query yet).
+    fn picker(&mut self, env: &Env) {
+        let t = |k| env.lang.t(k);
+        self.push(&["<h1 id=\"vl-title\" class=\"vl-title\" tabindex=\"-1\">"]);
+        self.text(t(Key::PickerTitle));
+        self.push(&["</h1><input class=\"vl-input vl-search\" type=\"search\""]);
+        self.attr("aria-label", t(Key::SearchLabel));
+        self.attr("placeholder", t(Key::SearchPlaceholder));
+        self.push(&[" autocomplete=\"off\" spellcheck=\"false\" data-autofocus=\"\"><ul class=\"vl-providers\""]);
+        self.attr("aria-label", t(Key::PickerTitle));
+        self.html.push('>');
+        self.rows(env.providers.iter(), env.logo);
+        self.push(&["</ul>"]);
+        if env.providers.is_empty() {
+            self.html.push_str(&Markup::no_results(env.lang));
+        }
     }
 
     fn push(&mut self, parts: &[&str]) {
@@ -85,6 +236,12 @@ impl Markup {
         logo: LogoSrc,
     ) -> String {
         let mut m = Markup::default();
+        m.rows(providers, logo);
+        m.html
+    }
+
+    fn rows<'p>(&mut self, providers: impl Iterator<Item = &'p LinkProvider>, logo: LogoSrc) {
+        let m = self;
         for p in providers {
             m.push(&["<li><button type=\"button\" class=\"vl-provider\""]);
             m.attr("data-slug", &p.slug);
@@ -96,7 +253,6 @@ impl Markup {
             m.text(&p.description);
             m.push(&["</span></span></button></li>"]);
         }
-        m.html
     }
 
     fn logo(&mut self, provider: &LinkProvider, logo: LogoSrc) {
@@ -117,7 +273,8 @@ impl Markup {
         }
     }
 
-    fn block(&mut self, b: &Block, logo: LogoSrc) {
+    fn block(&mut self, b: &Block, env: &Env) {
+        let logo = env.logo;
         match b {
             Block::Title { text, hidden } => {
                 let class = if *hidden { "vl-sr-only" } else { "vl-title" };
@@ -195,7 +352,7 @@ impl Markup {
             Block::Group { class, blocks } => {
                 self.push(&["<div class=\"", class, "\">"]);
                 for b in blocks {
-                    self.block(b, logo);
+                    self.block(b, env);
                 }
                 self.push(&["</div>"]);
             }
@@ -215,16 +372,9 @@ impl Markup {
                 } else {
                     "vl-button"
                 };
-                let index = self.actions.len().to_string();
-                self.actions.push(action.clone());
+                self.push(&["<button type=\"button\" class=\"", class, "\""]);
+                self.action(action.clone());
                 self.push(&[
-                    "<button type=\"button\" class=\"",
-                    class,
-                    "\" data-action=\"",
-                ]);
-                self.push(&[
-                    &index,
-                    "\"",
                     if *autofocus {
                         " data-autofocus=\"\""
                     } else {
@@ -242,7 +392,8 @@ impl Markup {
                 self.text(label);
                 self.push(&["</a>"]);
             }
-            Block::Form(_) | Block::Picker => {}
+            Block::Form(form) => self.form(form),
+            Block::Picker => self.picker(env),
         }
     }
 }
@@ -270,6 +421,14 @@ mod tests {
         None
     }
 
+    fn env(logo: LogoSrc) -> Env {
+        Env {
+            lang: Lang::En,
+            logo,
+            providers: &[],
+        }
+    }
+
     #[test]
     fn text_from_the_api_cannot_become_markup() {
         let hostile = r#"<img src=x onerror="alert(1)">'&"#;
@@ -288,7 +447,7 @@ mod tests {
                 }),
                 Block::Logo(provider(hostile, "")),
             ],
-            &no_logos,
+            &env(&no_logos),
         );
         assert!(!m.html.contains("<img"), "{}", m.html);
         assert!(!m.html.contains("onerror=\""), "{}", m.html);
@@ -318,7 +477,7 @@ mod tests {
                     }],
                 },
             ],
-            &no_logos,
+            &env(&no_logos),
         );
         assert_eq!(m.actions, [Action::Retry, Action::Close]);
         assert!(m.html.contains(
@@ -333,12 +492,12 @@ mod tests {
     fn logos_load_only_where_allowed_else_an_initial() {
         let p = provider("ōura", "/logos/oura.svg");
         let allowed = |l: &str| Some(["http://127.0.0.1:1", l].concat());
-        let m = Markup::of(&[Block::Logo(p.clone())], &allowed);
+        let m = Markup::of(&[Block::Logo(p.clone())], &env(&allowed));
         assert_eq!(
             m.html,
             r#"<img class="vl-logo" src="http://127.0.0.1:1/logos/oura.svg" alt="" width="40" height="40">"#
         );
-        let m = Markup::of(&[Block::Logo(p.clone())], &no_logos);
+        let m = Markup::of(&[Block::Logo(p.clone())], &env(&no_logos));
         let (_, tint) = initial(&p);
         assert_eq!(
             m.html,
@@ -368,11 +527,112 @@ mod tests {
                     ("https://a.test/t?x=1&y=2".into(), "terms"),
                 ],
             }],
-            &no_logos,
+            &env(&no_logos),
         );
         assert_eq!(
             m.html,
             r#"<p class="vl-legal">By continuing you agree to the <a href="https://a.test/p" target="_blank" rel="noopener noreferrer">privacy policy</a> and <a href="https://a.test/t?x=1&amp;y=2" target="_blank" rel="noopener noreferrer">terms</a>.</p>"#
         );
+    }
+
+    #[test]
+    fn page_has_its_header_buttons_as_actions() {
+        let page = Page {
+            view: View::Loading,
+            header: Some(true),
+            class: "vl-body",
+            blocks: vec![Block::Spinner("Loading")],
+        };
+        let m = Markup::page(&page, &env(&no_logos));
+        assert_eq!(m.actions, [Action::Back, Action::Close]);
+        assert!(m.html.starts_with(
+            r#"<header class="vl-header"><button type="button" class="vl-icon-button vl-back" aria-label="Back" data-action="0">‹</button><span class="vl-spacer"></span><button type="button" class="vl-icon-button vl-close" aria-label="Close" data-action="1">×</button></header><main class="vl-body" aria-busy="true">"#
+        ), "{}", m.html);
+        let page = Page {
+            view: View::Success,
+            header: None,
+            ..page
+        };
+        let m = Markup::page(&page, &env(&no_logos));
+        assert!(m
+            .html
+            .starts_with(r#"<main class="vl-body"><div class="vl-loading""#));
+        assert!(m.actions.is_empty());
+    }
+
+    #[test]
+    fn form_fields_escape_labels_and_mark_the_first_for_focus() {
+        use crate::page::{FormKind, Input};
+        use link_contract::Region;
+        let form = Form {
+            kind: FormKind::Email,
+            fields: vec![
+                Field::Input(Input {
+                    label: "E-mail <b>".into(),
+                    name: "email",
+                    kind: "email",
+                    autocomplete: "email",
+                    inputmode: Some("email"),
+                    class: "vl-code",
+                    verbatim: true,
+                    secret: false,
+                    retry_focus: true,
+                }),
+                Field::Region {
+                    label: "Region",
+                    regions: vec![
+                        Region {
+                            code: "us".into(),
+                            name: "United States".into(),
+                        },
+                        Region {
+                            code: "c\"a".into(),
+                            name: "Canada & co".into(),
+                        },
+                    ],
+                    default: "c\"a".into(),
+                },
+            ],
+            submit: "Connect",
+            busy: "Connecting…",
+        };
+        let m = Markup::of(&[Block::Form(form)], &env(&no_logos));
+        assert_eq!(
+            m.html,
+            concat!(
+                r#"<form class="vl-form" novalidate>"#,
+                r#"<label class="vl-field"><span class="vl-label">E-mail &lt;b&gt;</span>"#,
+                r#"<input class="vl-input vl-code" name="email" type="email" autocomplete="email" required inputmode="email" autocapitalize="none" spellcheck="false" data-autofocus=""></label>"#,
+                r#"<label class="vl-field"><span class="vl-label">Region</span><select class="vl-input" name="region">"#,
+                r#"<option value="us">United States</option><option value="c&quot;a" selected>Canada &amp; co</option></select></label>"#,
+                r#"<button type="submit" class="vl-button vl-primary">Connect</button></form>"#,
+            )
+        );
+        assert_eq!(
+            Markup::inline_error("<x>"),
+            r#"<p class="vl-inline-error" role="alert" id="vl-form-error">&lt;x&gt;</p>"#
+        );
+    }
+
+    #[test]
+    fn picker_lists_every_provider_or_says_none_match() {
+        let providers = [provider("Oura", "")];
+        let with = Env {
+            providers: &providers,
+            ..env(&no_logos)
+        };
+        let m = Markup::of(&[Block::Picker], &with);
+        assert!(m
+            .html
+            .starts_with(r#"<h1 id="vl-title" class="vl-title" tabindex="-1">"#));
+        assert!(m
+            .html
+            .contains(r#"<input class="vl-input vl-search" type="search""#));
+        assert!(m.html.contains(r#"data-slug="oura""#));
+        assert!(!m.html.contains("role=\"status\""));
+        let m = Markup::of(&[Block::Picker], &env(&no_logos));
+        assert!(m
+            .html
+            .ends_with(&["</ul>", &Markup::no_results(Lang::En)].concat()));
     }
 }

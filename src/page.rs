@@ -1,7 +1,6 @@
 //! What each screen shows, as plain data: [`page`] turns the [`Flow`] into a [`Page`] of
-//! [`Block`]s, and `screens` draws any page with one small set of views. Keeping the screens
-//! as data keeps their rules testable natively, and the wasm small: a handful of view types
-//! instead of one per screen.
+//! [`Block`]s, [`crate::markup`] writes any page as HTML, and `screens` puts it on screen.
+//! Keeping the screens as data keeps their rules testable natively, and the wasm small.
 
 use link_contract::{AuthType, LinkProvider, MfaMethod, Region};
 
@@ -67,7 +66,7 @@ pub enum Block {
         label: &'static str,
     },
     Form(Form),
-    /// Search and the provider list (its own view: it filters as the user types).
+    /// Search and the provider list (its rows are redrawn as the user types).
     Picker,
 }
 
@@ -98,6 +97,8 @@ impl Text {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Continue,
+    /// The header's Back.
+    Back,
     Close,
     Retry,
     /// Opens the sign-in popup (in the click handler, for popup blockers) and starts OAuth.

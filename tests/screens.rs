@@ -2,14 +2,13 @@
 //! inside a shadow root as `initialize.js` mounts it.
 #![cfg(target_arch = "wasm32")]
 
-use leptos::prelude::*;
 use link_contract::{AuthType, FormComponents, LinkProvider, MfaMethod, Region, TeamLinkConfig};
 use link_widget::{
     api::Api,
     flow::{InlineError, OauthPhase, Retry, Screen},
     host::Emitter,
     i18n::Lang,
-    screens::{App, Ctrl, Mode},
+    screens::{Ctrl, Mode},
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -61,7 +60,6 @@ struct Mounted {
     root: ShadowRoot,
     ctrl: Ctrl,
     events: js_sys::Array,
-    _handle: Box<dyn std::any::Any>,
 }
 
 impl Mounted {
@@ -126,6 +124,7 @@ impl Mounted {
 
 impl Drop for Mounted {
     fn drop(&mut self) {
+        self.ctrl.unmount();
         self.host.remove();
     }
 }
@@ -159,47 +158,46 @@ fn mount(screen: Screen, modal: bool) -> Mounted {
     .into_js_value()
     .unchecked_into::<js_sys::Function>();
 
-    let cell = std::rc::Rc::new(std::cell::RefCell::new(None));
-    let out = cell.clone();
-    let handle = leptos::mount::mount_to(frame, move || {
-        // An API base nothing listens on: these tests make no requests.
-        let api = Api::new("http://127.0.0.1:9".into(), "token".into());
-        let (ctrl, _initial_effects) = Ctrl::new(
-            api,
-            Emitter::new(emit),
-            Lang::En,
-            Mode {
-                modal,
-                hosted: false,
-            },
-        );
-        ctrl.flow.update(|f| {
-            f.team = Some(TeamLinkConfig {
-                team_name: "Acme Sleep".into(),
-                logo: None,
-                privacy_policy_url: Some("https://acme.test/privacy".into()),
-                terms_url: Some("https://acme.test/terms".into()),
-            });
-            f.providers = catalog();
-            f.screen = screen;
+    // An API base nothing listens on: these tests make no requests.
+    let api = Api::new("http://127.0.0.1:9".into(), "token".into());
+    let (ctrl, _initial_effects) = Ctrl::new(
+        &frame,
+        api,
+        Emitter::new(emit),
+        Lang::En,
+        Mode {
+            modal,
+            hosted: false,
+        },
+    );
+    ctrl.update_flow(|f| {
+        f.team = Some(TeamLinkConfig {
+            team_name: "Acme Sleep".into(),
+            logo: None,
+            privacy_policy_url: Some("https://acme.test/privacy".into()),
+            terms_url: Some("https://acme.test/terms".into()),
         });
-        *out.borrow_mut() = Some(ctrl.clone());
-        view! { <App ctrl /> }
+        f.providers = catalog();
+        f.screen = screen;
     });
-    let ctrl = cell.borrow_mut().take().unwrap();
     Mounted {
         host,
         root,
         ctrl,
         events,
-        _handle: Box::new(handle),
     }
 }
 
+/// An `input` event as typing fires it (it bubbles).
+fn typed() -> web_sys::Event {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    web_sys::Event::new_with_event_init_dict("input", &init).unwrap()
+}
+
 async fn settle() {
-    // Let effects and their requestAnimationFrame callbacks (focus, paint marks) run.
+    // Let requests' answers and the requestAnimationFrame callbacks (focus, paint marks) run.
     for _ in 0..2 {
-        leptos::task::tick().await;
         let p = js_sys::Promise::new(&mut |resolve, _| {
             web_sys::window()
                 .unwrap()
@@ -208,7 +206,6 @@ async fn settle() {
         });
         wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
     }
-    leptos::task::tick().await;
 }
 
 #[wasm_bindgen_test]
@@ -256,9 +253,7 @@ async fn picker_searches_ignoring_case_and_accents() {
     assert_eq!(m.all("button.vl-provider").len(), 5);
     let search: HtmlInputElement = m.get("input[type=search]").dyn_into().unwrap();
     search.set_value("WÍTH");
-    search
-        .dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
+    search.dispatch_event(&typed()).unwrap();
     settle().await;
     let names: Vec<String> = m
         .all(".vl-provider-name")
@@ -267,9 +262,7 @@ async fn picker_searches_ignoring_case_and_accents() {
         .collect();
     assert_eq!(names, ["Withings"]);
     search.set_value("zzz");
-    search
-        .dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
+    search.dispatch_event(&typed()).unwrap();
     settle().await;
     assert!(m.all("button.vl-provider").is_empty());
     assert!(m.text().contains("No provider matches"));
@@ -309,7 +302,7 @@ async fn picker_keyboard_arrows_slash_and_select() {
     buttons[2].click();
     settle().await;
     assert_eq!(
-        m.ctrl.flow.with_untracked(|f| f.view()),
+        m.ctrl.with_flow(|f| f.view()),
         link_widget::flow::View::Password
     );
     assert!(m.reports().contains(&"event:SELECT_PROVIDER".to_owned()));
@@ -344,7 +337,7 @@ async fn password_form_uses_form_components_and_shows_inline_error() {
         .contains("not correct"));
     assert!(m.q("select").is_none(), "no regions, no select");
     // Busy: the submit button is disabled (a double click sends one request).
-    m.ctrl.flow.update(|f| {
+    m.ctrl.update_flow(|f| {
         f.screen = Screen::Password {
             provider: peloton,
             busy: true,
@@ -419,7 +412,7 @@ async fn oauth_screen_offers_continue_then_blocked_popup_fallbacks() {
         m.get("button.vl-primary").text_content().unwrap(),
         "Continue to Fitbit"
     );
-    m.ctrl.flow.update(|f| {
+    m.ctrl.update_flow(|f| {
         f.info.redirect_url = Some("https://app.test/done".into());
         f.screen = Screen::Oauth {
             provider: fitbit,

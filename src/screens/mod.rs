@@ -1,27 +1,28 @@
-//! [`App`] owns the [`Flow`] in a signal, runs its effects through [`Ctrl`], and draws the
-//! [`Page`] of the current screen: one view per kind of [`Block`], the form in `form`, the
-//! provider picker in `picker`.
+//! Puts the [`Flow`] on screen and runs its effects. [`Ctrl`] owns the flow; after each
+//! message it redraws the dialog from the [`Page`] when the page changed (as markup, see
+//! [`crate::markup`]), and patches in place what changes while a page stays: the form's busy
+//! state and inline error, and the picker's rows as the user types. Five listeners on the
+//! dialog (click, submit, input, keydown, and the search's pause timer) serve every page.
 
-mod form;
-pub mod picker;
-
-use std::sync::{
-    atomic::{AtomicU32, Ordering},
-    Arc,
+use std::{
+    cell::{Cell, RefCell},
+    rc::Rc,
 };
 
-use leptos::{html, prelude::*, task::spawn_local};
 use link_contract::{EmailRequest, LinkState, LinkStateResponse, PasswordRequest};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{prelude::*, JsCast};
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 use crate::{
     api::{Api, ApiError},
     flow::{Effect, Flow, InlineError, Msg, Request, View},
     host::{self, Emitter, Popup},
-    i18n::{Key, Lang},
-    markup::Markup,
+    i18n::Lang,
+    markup::{Env, Markup},
     meta::Meta,
-    page::{self, Action, Block, Page},
+    page::{self, Action, Block, Field, Form, Page},
+    search,
 };
 
 /// How the widget was opened.
@@ -33,59 +34,134 @@ pub struct Mode {
     pub hosted: bool,
 }
 
-/// The widget's controller: sends messages to the flow and runs the effects it returns.
+/// The widget's controller: sends messages to the flow, draws it and runs its effects.
 #[derive(Clone)]
-pub struct Ctrl {
-    pub flow: RwSignal<Flow>,
-    pub api: Api,
-    pub lang: Lang,
-    pub mode: Mode,
+pub struct Ctrl(Rc<Inner>);
+
+struct Inner {
+    flow: RefCell<Flow>,
+    api: Api,
+    lang: Lang,
+    mode: Mode,
     emitter: Emitter,
     popup: Popup,
     /// Bumped to stop the current poll loop.
-    poll_generation: Arc<AtomicU32>,
+    poll_generation: Cell<u32>,
+    dialog: HtmlElement,
+    drawn: RefCell<Drawn>,
+    /// The dialog's listeners and the search timer's callback; dropped on unmount (they hold
+    /// the controller, so keeping them would keep it alive).
+    listeners: RefCell<Vec<(&'static str, Listener)>>,
+    /// The search query, and its pending SEARCH_PROVIDER timer.
+    query: RefCell<String>,
+    search_timer: Cell<Option<i32>>,
+    /// Views painted once already (the benchmark marks each view's first paint).
+    painted: RefCell<Vec<View>>,
+    disposed: Cell<bool>,
 }
 
+type Listener = Closure<dyn FnMut(JsValue)>;
+
+/// What is on screen: the page, its buttons' actions and the form state last drawn.
+#[derive(Default)]
+struct Drawn {
+    page: Option<Page>,
+    actions: Vec<Action>,
+    busy: bool,
+    error: Option<InlineError>,
+}
+
+const FOCUSABLE: &str = "button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
 impl Ctrl {
-    pub fn new(api: Api, emitter: Emitter, lang: Lang, mode: Mode) -> (Self, Vec<Effect>) {
+    /// Creates the dialog in `container`, draws the first page and returns the effects to
+    /// start with ([`Ctrl::run`] them).
+    pub fn new(
+        container: &Element,
+        api: Api,
+        emitter: Emitter,
+        lang: Lang,
+        mode: Mode,
+    ) -> (Self, Vec<Effect>) {
         let (flow, fx) = Flow::start(mode.hosted, lang);
-        let ctrl = Ctrl {
-            flow: RwSignal::new(flow),
+        let dialog: HtmlElement = host::element("div");
+        let class = if mode.hosted {
+            "vl-dialog vl-hosted"
+        } else {
+            "vl-dialog"
+        };
+        for (name, value) in [
+            ("class", class),
+            ("role", "dialog"),
+            ("aria-labelledby", "vl-title"),
+            ("lang", lang.code()),
+        ] {
+            let _ = dialog.set_attribute(name, value);
+        }
+        if mode.modal {
+            let _ = dialog.set_attribute("aria-modal", "true");
+        }
+        let _ = container.append_child(&dialog);
+        let ctrl = Ctrl(Rc::new(Inner {
+            flow: RefCell::new(flow),
             api,
             lang,
             mode,
             emitter,
             popup: Popup::default(),
-            poll_generation: Arc::new(AtomicU32::new(0)),
-        };
+            poll_generation: Cell::new(0),
+            dialog,
+            drawn: RefCell::default(),
+            listeners: RefCell::default(),
+            query: RefCell::default(),
+            search_timer: Cell::new(None),
+            painted: RefCell::default(),
+            disposed: Cell::new(false),
+        }));
+        ctrl.listen();
+        ctrl.draw();
         (ctrl, fx)
     }
 
-    pub fn t(&self, key: Key) -> &'static str {
-        self.lang.t(key)
+    /// Reads the flow.
+    pub fn with_flow<R>(&self, f: impl FnOnce(&Flow) -> R) -> R {
+        f(&self.0.flow.borrow())
     }
 
-    /// What a page's button does when clicked.
-    fn act(&self, action: &Action) {
-        match action {
-            Action::Continue => self.send(Msg::Continue),
-            Action::Close => self.send(Msg::Close),
-            Action::Retry => self.send(Msg::Retry),
-            Action::Oauth => {
-                let popup = self.open_popup();
-                self.send(Msg::StartOauth { popup });
-            }
-            Action::Navigate(url) => self.run(vec![Effect::Navigate(url.clone())]),
-        }
+    /// Changes the flow directly (tests set up a screen this way) and redraws.
+    pub fn update_flow(&self, f: impl FnOnce(&mut Flow)) {
+        f(&mut self.0.flow.borrow_mut());
+        self.draw();
     }
 
-    /// Feeds `msg` to the flow and runs the resulting effects.
+    /// Feeds `msg` to the flow, redraws and runs the resulting effects.
     pub fn send(&self, msg: Msg) {
-        let fx = self.flow.try_update(|f| f.update(msg)).unwrap_or_default();
+        if self.0.disposed.get() {
+            return;
+        }
+        let fx = self.0.flow.borrow_mut().update(msg);
+        self.draw();
         self.run(fx);
     }
 
+    /// What a page's button does when clicked.
+    fn act(&self, action: Action) {
+        match action {
+            Action::Continue => self.send(Msg::Continue),
+            Action::Back => self.send(Msg::Back),
+            Action::Close => self.send(Msg::Close),
+            Action::Retry => self.send(Msg::Retry),
+            Action::Oauth => {
+                // Synchronously in the click handler, or popup blockers step in.
+                let popup = self.0.popup.open();
+                self.send(Msg::StartOauth { popup });
+            }
+            Action::Navigate(url) => self.run(vec![Effect::Navigate(url)]),
+        }
+    }
+
     pub fn run(&self, fx: Vec<Effect>) {
+        let i = &self.0;
         for e in fx {
             match e {
                 Effect::Call(req) => {
@@ -98,23 +174,20 @@ impl Ctrl {
                 Effect::Event(name, mut meta) => {
                     meta.set("name", name);
                     if meta.get("view").is_none() {
-                        let view = self.flow.try_with_untracked(|f| f.view().name());
-                        meta.set("view", view);
+                        meta.set("view", self.with_flow(|f| f.view().name()));
                     }
-                    self.emitter.emit("event", &meta);
+                    i.emitter.emit("event", &meta);
                 }
-                Effect::Success(m) => self.emitter.emit("success", &m),
-                Effect::Error(m) => self.emitter.emit("error", &m),
+                Effect::Success(m) => i.emitter.emit("success", &m),
+                Effect::Error(m) => i.emitter.emit("error", &m),
                 Effect::Exit(m) => {
                     self.stop_polling();
-                    self.emitter.emit("exit", &m)
+                    i.emitter.emit("exit", &m)
                 }
                 // Through initialize.js, so the navigation follows the callbacks queued before it.
-                Effect::Navigate(url) => {
-                    self.emitter.emit("navigate", &Meta::new().with("url", url))
-                }
-                Effect::NavigatePopup(url) => self.popup.navigate(&url),
-                Effect::ClosePopup => self.popup.close(),
+                Effect::Navigate(url) => i.emitter.emit("navigate", &Meta::new().with("url", url)),
+                Effect::NavigatePopup(url) => i.popup.navigate(&url),
+                Effect::ClosePopup => i.popup.close(),
                 Effect::Poll => self.start_polling(),
                 Effect::StopPoll => self.stop_polling(),
             }
@@ -122,7 +195,7 @@ impl Ctrl {
     }
 
     async fn call(&self, req: Request) -> Msg {
-        let api = &self.api;
+        let api = &self.0.api;
         match req {
             Request::Load => match api.initial().await {
                 Ok(i) => Msg::Loaded {
@@ -158,28 +231,26 @@ impl Ctrl {
         }
     }
 
-    /// Opens the OAuth popup; call it synchronously in the click handler (popup blockers).
-    pub fn open_popup(&self) -> bool {
-        self.popup.open()
-    }
-
     fn stop_polling(&self) {
-        self.poll_generation.fetch_add(1, Ordering::SeqCst);
+        let g = &self.0.poll_generation;
+        g.set(g.get() + 1);
     }
 
     /// Polls `/v2/link/state` with backoff until a final state, the popup closing, or a stop.
     fn start_polling(&self) {
-        let generation = self.poll_generation.fetch_add(1, Ordering::SeqCst) + 1;
+        self.stop_polling();
+        let generation = self.0.poll_generation.get();
         let c = self.clone();
         spawn_local(async move {
+            let i = &c.0;
             let mut delay = 400;
             loop {
                 host::sleep(delay).await;
-                if c.poll_generation.load(Ordering::SeqCst) != generation {
+                if i.poll_generation.get() != generation {
                     return;
                 }
-                let closed = c.popup.is_closed();
-                let state = match c.api.state().await {
+                let closed = i.popup.is_closed();
+                let state = match i.api.state().await {
                     Ok(s) => Some(s),
                     // The token died while the user was away: show it.
                     Err(e @ ApiError::Link { status: 401, .. }) => Some(LinkStateResponse {
@@ -190,7 +261,7 @@ impl Ctrl {
                     }),
                     Err(_) => None,
                 };
-                if c.poll_generation.load(Ordering::SeqCst) != generation {
+                if i.poll_generation.get() != generation {
                     return;
                 }
                 if closed {
@@ -205,11 +276,317 @@ impl Ctrl {
         });
     }
 
-    /// Stops everything this session started (polling, popup).
-    pub fn dispose(&self) {
+    /// Stops everything this session started (polling, popup, timers, listeners) and removes
+    /// the dialog.
+    pub fn unmount(&self) {
+        let i = &self.0;
+        i.disposed.set(true);
         self.stop_polling();
-        self.popup.close();
+        i.popup.close();
+        self.clear_search_timer();
+        for (kind, l) in i.listeners.take() {
+            let _ = i
+                .dialog
+                .remove_event_listener_with_callback(kind, l.as_ref().unchecked_ref());
+        }
+        i.dialog.remove();
     }
+
+    // ---- drawing ---------------------------------------------------------------------
+
+    /// Redraws the dialog if the page changed, then brings the form state up to date.
+    fn draw(&self) {
+        let i = &self.0;
+        let (page, form_state) = {
+            let f = i.flow.borrow();
+            let state = f.form().map(|(_, busy, e)| (busy, e.cloned()));
+            (page::page(&f, i.lang), state)
+        };
+        let mut drawn = i.drawn.borrow_mut();
+        if drawn.page.as_ref() != Some(&page) {
+            let logo = |l: &str| logo_src(&i.api, l);
+            let markup = {
+                let f = i.flow.borrow();
+                Markup::page(
+                    &page,
+                    &Env {
+                        lang: i.lang,
+                        logo: &logo,
+                        providers: &f.providers,
+                    },
+                )
+            };
+            i.dialog.set_inner_html(&markup.html);
+            self.clear_search_timer();
+            i.query.borrow_mut().clear();
+            let view = page.view;
+            *drawn = Drawn {
+                page: Some(page),
+                actions: markup.actions,
+                ..Drawn::default()
+            };
+            self.after_paint(view);
+        }
+        let Some((busy, error)) = form_state else {
+            return;
+        };
+        let Some(form) = drawn.page.as_ref().and_then(form_of).cloned() else {
+            return;
+        };
+        let dialog = &i.dialog;
+        let button = dialog
+            .query_selector(".vl-form [type=submit]")
+            .ok()
+            .flatten();
+        if busy != drawn.busy {
+            if let Some(b) = &button {
+                let _ = b.toggle_attribute_with_force("disabled", busy);
+                set_or_remove(b, "aria-busy", busy.then_some("true"));
+                b.set_text_content(Some(if busy { form.busy } else { form.submit }));
+            }
+            drawn.busy = busy;
+        }
+        if error != drawn.error {
+            if let Ok(Some(old)) = dialog.query_selector("#vl-form-error") {
+                old.remove();
+            }
+            let inputs = host::all(dialog, ".vl-form input");
+            for input in &inputs {
+                set_or_remove(input, "aria-invalid", error.as_ref().map(|_| "true"));
+                set_or_remove(
+                    input,
+                    "aria-describedby",
+                    error.as_ref().map(|_| "vl-form-error"),
+                );
+            }
+            if let (Some(e), Some(b)) = (&error, &button) {
+                let message = i.lang.error_message(&e.error_type);
+                let _ = b.insert_adjacent_html("beforebegin", &Markup::inline_error(message));
+                // A failed attempt empties the secret fields (a password is never kept) and
+                // puts the cursor in the field to fix.
+                for field in &form.fields {
+                    let Field::Input(input) = field else { continue };
+                    let Some(el) = inputs
+                        .iter()
+                        .find(|el| el.get_attribute("name").as_deref() == Some(input.name))
+                    else {
+                        continue;
+                    };
+                    let el = el.unchecked_ref::<HtmlInputElement>();
+                    if input.secret {
+                        el.set_value("");
+                    }
+                    if input.retry_focus {
+                        let _ = el.focus();
+                        el.select();
+                    }
+                }
+            }
+            drawn.error = error;
+        }
+    }
+
+    /// On the next frame: marks the view's first paint and moves focus into the new page.
+    fn after_paint(&self, view: View) {
+        let c = self.clone();
+        let frame = Closure::once_into_js(move || {
+            let i = &c.0;
+            if i.disposed.get() {
+                return;
+            }
+            let first = !i.painted.borrow().contains(&view);
+            if first {
+                i.painted.borrow_mut().push(view);
+                host::mark("vital-link:paint:", view.name());
+            }
+            if !host::focus_first(&i.dialog, "[data-autofocus]") {
+                host::focus_first(&i.dialog, "h1");
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.request_animation_frame(frame.unchecked_ref());
+        }
+    }
+
+    /// The picker's rows for the current query, and the no-results line.
+    fn filter(&self) {
+        let i = &self.0;
+        let Ok(Some(list)) = i.dialog.query_selector(".vl-providers") else {
+            return;
+        };
+        let f = i.flow.borrow();
+        let visible = search::filter(&f.providers, &i.query.borrow());
+        let logo = |l: &str| logo_src(&i.api, l);
+        list.set_inner_html(&Markup::provider_rows(
+            visible.iter().map(|&n| &f.providers[n]),
+            &logo,
+        ));
+        if let Ok(Some(p)) = i.dialog.query_selector(".vl-providers + p") {
+            p.remove();
+        }
+        if visible.is_empty() {
+            let _ = list.insert_adjacent_html("afterend", &Markup::no_results(i.lang));
+        }
+    }
+
+    // ---- events ----------------------------------------------------------------------
+
+    fn listen(&self) {
+        let mut listeners = Vec::new();
+        for kind in ["click", "submit", "input", "keydown", "tick"] {
+            let c = self.clone();
+            let l = Listener::new(move |ev: JsValue| match kind {
+                "click" => c.on_click(ev.unchecked_ref()),
+                "submit" => c.on_submit(ev.unchecked_ref()),
+                "input" => c.on_input(ev.unchecked_ref()),
+                "keydown" => c.on_keydown(ev.unchecked_ref()),
+                _ => c.search_settled(),
+            });
+            if kind != "tick" {
+                let _ = self
+                    .0
+                    .dialog
+                    .add_event_listener_with_callback(kind, l.as_ref().unchecked_ref());
+            }
+            listeners.push((kind, l));
+        }
+        *self.0.listeners.borrow_mut() = listeners;
+    }
+
+    fn on_click(&self, ev: &web_sys::Event) {
+        if let Some(slug) = host::clicked(ev, "data-slug") {
+            return self.send(Msg::Select(slug));
+        }
+        let action = host::clicked(ev, "data-action")
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| self.0.drawn.borrow().actions.get(n).cloned());
+        if let Some(action) = action {
+            self.act(action);
+        }
+    }
+
+    fn on_submit(&self, ev: &web_sys::Event) {
+        ev.prevent_default();
+        let i = &self.0;
+        let kind = {
+            let drawn = i.drawn.borrow();
+            match drawn.page.as_ref().and_then(form_of) {
+                Some(form) if !drawn.busy => form.kind,
+                _ => return,
+            }
+        };
+        let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+            return;
+        };
+        if let Some(msg) = page::submit(kind, |name| data.get(name).as_string()) {
+            self.send(msg);
+        }
+    }
+
+    /// Search as you type; SEARCH_PROVIDER once typing pauses for 300 ms.
+    fn on_input(&self, ev: &web_sys::Event) {
+        let Some(search) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            .filter(|t| t.class_name().contains("vl-search"))
+        else {
+            return;
+        };
+        *self.0.query.borrow_mut() = search.value();
+        self.filter();
+        self.clear_search_timer();
+        let listeners = self.0.listeners.borrow();
+        let tick = listeners.iter().find(|(k, _)| *k == "tick");
+        let id = tick.and_then(|(_, l)| {
+            web_sys::window()?
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    l.as_ref().unchecked_ref(),
+                    300,
+                )
+                .ok()
+        });
+        self.0.search_timer.set(id);
+    }
+
+    fn search_settled(&self) {
+        self.0.search_timer.set(None);
+        let query = self.0.query.borrow().clone();
+        if !query.trim().is_empty() {
+            self.send(Msg::SearchSettled(query));
+        }
+    }
+
+    fn clear_search_timer(&self) {
+        if let (Some(id), Some(w)) = (self.0.search_timer.take(), web_sys::window()) {
+            w.clear_timeout_with_handle(id);
+        }
+    }
+
+    fn on_keydown(&self, ev: &web_sys::KeyboardEvent) {
+        let i = &self.0;
+        let key = ev.key();
+        let modal = i.mode.modal;
+        if key == "Escape" && modal {
+            ev.prevent_default();
+            return self.send(Msg::Close);
+        }
+        if key == "Tab" && modal {
+            return trap_focus(&i.dialog, ev);
+        }
+        // The picker: `/` focuses the search, the arrow keys move along the list.
+        let Ok(Some(search)) = i.dialog.query_selector(".vl-search") else {
+            return;
+        };
+        let search: HtmlElement = search.unchecked_into();
+        let in_search = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            .is_some();
+        let down = key == "ArrowDown";
+        if key == "/" && !in_search {
+            ev.prevent_default();
+            let _ = search.focus();
+        } else if down || key == "ArrowUp" {
+            ev.prevent_default();
+            let items = host::all(&i.dialog, "button.vl-provider");
+            let pos = host::active_element(&i.dialog).and_then(|a| {
+                items
+                    .iter()
+                    .position(|b| b.is_same_node(Some(a.unchecked_ref::<web_sys::Node>())))
+            });
+            let next = match (in_search, pos) {
+                (true, _) if down => items.first(),
+                (false, Some(0)) if !down => Some(&search),
+                (false, Some(n)) if down => items.get(n + 1),
+                (false, Some(n)) => items.get(n - 1),
+                _ => None,
+            };
+            if let Some(el) = next {
+                let _ = el.focus();
+            }
+        }
+    }
+}
+
+/// The page's form, if it has one.
+fn form_of(page: &Page) -> Option<&Form> {
+    page.blocks.iter().find_map(|b| match b {
+        Block::Form(f) => Some(f),
+        _ => None,
+    })
+}
+
+fn set_or_remove(el: &Element, name: &str, value: Option<&str>) {
+    let _ = match value {
+        Some(v) => el.set_attribute(name, v),
+        None => el.remove_attribute(name),
+    };
 }
 
 /// An image URL of the API (a logo) if it can load under the host's CSP, that is when it is on
@@ -228,157 +605,9 @@ pub fn logo_src(api: &Api, logo: &str) -> Option<String> {
     (absolute.starts_with(&origin) && absolute[origin.len()..].starts_with('/')).then_some(absolute)
 }
 
-/// Header with Back (where meaningful) and Close.
-#[component]
-pub fn Header(ctrl: Ctrl, #[prop(optional)] back: bool) -> impl IntoView {
-    let (c1, c2) = (ctrl.clone(), ctrl.clone());
-    view! {
-        <header class="vl-header">
-            {back.then(|| view! {
-                <button type="button" class="vl-icon-button vl-back" aria-label=c1.t(Key::Back)
-                    on:click=move |_| c1.send(Msg::Back)>"‹"</button>
-            })}
-            <span class="vl-spacer"></span>
-            <button type="button" class="vl-icon-button vl-close" aria-label=c2.t(Key::Close)
-                on:click=move |_| c2.send(Msg::Close)>"×"</button>
-        </header>
-    }
-}
-
-/// What the views of a page read: the controller, and the form's busy flag and inline error
-/// (signals of their own, so a form is not redrawn when they change).
-#[derive(Clone)]
-struct Cx {
-    ctrl: Ctrl,
-    busy: Memo<bool>,
-    error: Memo<Option<InlineError>>,
-}
-
-/// The whole widget for one session.
-#[component]
-pub fn App(ctrl: Ctrl) -> impl IntoView {
-    let dialog = NodeRef::<html::Div>::new();
-    let flow = ctrl.flow;
-    let lang = ctrl.lang;
-    let page = Memo::new(move |_| flow.with(|f| page::page(f, lang)));
-    let cx = Cx {
-        ctrl: ctrl.clone(),
-        busy: Memo::new(move |_| flow.with(|f| f.form().is_some_and(|(_, busy, _)| busy))),
-        error: Memo::new(move |_| flow.with(|f| f.form().and_then(|(_, _, e)| e.cloned()))),
-    };
-
-    // Marks each view's first paint for the benchmark; moves focus into each new page.
-    let painted = StoredValue::new(Vec::<View>::new());
-    leptos::prelude::Effect::new(move |_| {
-        let v = page.with(|p| p.view);
-        let first = painted.try_update_value(|seen| {
-            let first = !seen.contains(&v);
-            if first {
-                seen.push(v);
-            }
-            first
-        });
-        request_animation_frame(move || {
-            if first == Some(true) {
-                host::mark("vital-link:paint:", v.name());
-            }
-            // The widget may have been destroyed before this frame.
-            if let Some(el) = dialog.try_get_untracked().flatten() {
-                if !host::focus_first(&el, "[data-autofocus]") {
-                    host::focus_first(&el, "h1");
-                }
-            }
-        });
-    });
-
-    let c = ctrl.clone();
-    on_cleanup(move || c.dispose());
-
-    let c = ctrl.clone();
-    let on_keydown = move |ev: web_sys::KeyboardEvent| {
-        if ev.key() == "Escape" && c.mode.modal {
-            ev.prevent_default();
-            c.send(Msg::Close);
-        } else if ev.key() == "Tab" && c.mode.modal {
-            if let Some(el) = dialog.get_untracked() {
-                trap_focus(&el, &ev);
-            }
-        }
-    };
-
-    let modal = ctrl.mode.modal;
-    view! {
-        <div
-            class="vl-dialog"
-            class:vl-hosted=ctrl.mode.hosted
-            role="dialog"
-            aria-modal=modal.then_some("true")
-            aria-labelledby="vl-title"
-            lang=ctrl.lang.code()
-            node_ref=dialog
-            on:keydown=on_keydown
-        >
-            {move || render(page.get(), &cx)}
-        </div>
-    }
-}
-
-/// A page: the header, then its blocks in `<main>`: the static ones as one piece of markup,
-/// the form and the picker as views of their own.
-fn render(page: Page, cx: &Cx) -> impl IntoView {
-    let Page {
-        view,
-        header,
-        class,
-        blocks,
-    } = page;
-    let mut parts = Vec::new();
-    let mut run = Vec::new();
-    for b in blocks {
-        match b {
-            Block::Form(f) => {
-                parts.push(markup(std::mem::take(&mut run), cx));
-                parts.push(form::form(f, cx));
-            }
-            Block::Picker => {
-                parts.push(markup(std::mem::take(&mut run), cx));
-                parts.push(view! { <picker::Picker ctrl=cx.ctrl.clone() /> }.into_any());
-            }
-            b => run.push(b),
-        }
-    }
-    parts.push(markup(run, cx));
-    view! {
-        {header.map(|back| view! { <Header ctrl=cx.ctrl.clone() back /> })}
-        <main class=class aria-busy=(view == View::Loading).then_some("true")>{parts}</main>
-    }
-}
-
-/// Static blocks as markup in a `display: contents` element; one listener runs their buttons.
-fn markup(blocks: Vec<Block>, cx: &Cx) -> AnyView {
-    if blocks.is_empty() {
-        return ().into_any();
-    }
-    let api = cx.ctrl.api.clone();
-    let Markup { html, actions } = Markup::of(&blocks, &|logo| logo_src(&api, logo));
-    let ctrl = cx.ctrl.clone();
-    let on_click = move |ev: web_sys::MouseEvent| {
-        let action = host::clicked(&ev, "data-action")
-            .and_then(|i| i.parse::<usize>().ok())
-            .and_then(|i| actions.get(i));
-        if let Some(action) = action {
-            ctrl.act(action);
-        }
-    };
-    view! { <div class="vl-contents" inner_html=html on:click=on_click></div> }.into_any()
-}
-
 /// Keeps Tab and Shift+Tab inside the dialog.
-fn trap_focus(dialog: &web_sys::HtmlDivElement, ev: &web_sys::KeyboardEvent) {
-    let items = host::all(
-        dialog,
-        "button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex='-1'])",
-    );
+fn trap_focus(dialog: &HtmlElement, ev: &web_sys::KeyboardEvent) {
+    let items = host::all(dialog, FOCUSABLE);
     let (Some(first), Some(last)) = (items.first(), items.last()) else {
         ev.prevent_default();
         return;
