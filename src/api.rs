@@ -1,11 +1,11 @@
 //! All I/O with the Link API. Every failure becomes one typed [`ApiError`].
 
-use link_contract::{
-    EmailRequest, FlowResponse, LinkProvider, LinkStateResponse, LinkTokenInfo, PasswordRequest,
-    TeamLinkConfig,
-};
+use link_contract::{LinkProvider, LinkStateResponse, LinkTokenInfo, TeamLinkConfig};
 
-use crate::json::{self, ErrorDetail, FromJson, ProviderList};
+use crate::{
+    flow::Request,
+    json::{self, ErrorDetail, FromJson, ProviderList},
+};
 
 /// A failed call, in the contract's terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,9 +77,46 @@ pub fn map_error(status: u16, body: &str) -> ApiError {
 }
 
 /// The contract's shape read from a 2xx answer.
-fn read<T: FromJson>(answer: Result<(u16, String), ApiError>) -> Result<T, ApiError> {
+pub fn read<T: FromJson>(answer: Result<(u16, String), ApiError>) -> Result<T, ApiError> {
     let (status, text) = answer?;
     json::parse(&text).ok_or(ApiError::BadResponse { status })
+}
+
+/// The path and JSON body of a request of the flow (all but [`Request::Load`], which is three).
+pub fn route(req: &Request) -> (String, Option<String>) {
+    let (path, body): (&[&str], _) = match req {
+        Request::Load => (&["/v2/link/token/info"], None),
+        Request::Password {
+            provider,
+            username,
+            password,
+            region,
+        } => (
+            &["/v2/link/provider/password/", provider],
+            Some(json::object(&[
+                ("username", Some(username)),
+                ("password", Some(password)),
+                ("region", region.as_deref()),
+            ])),
+        ),
+        Request::Mfa { provider, code } => (
+            &["/v2/link/provider/password/", provider, "/complete_mfa"],
+            Some(json::object(&[("mfa_code", Some(code))])),
+        ),
+        Request::Email {
+            provider,
+            email,
+            region,
+        } => (
+            &["/v2/link/provider/email/", provider],
+            Some(json::object(&[
+                ("email", Some(email)),
+                ("region", region.as_deref()),
+            ])),
+        ),
+        Request::OauthUrl { provider } => (&["/v2/link/provider/oauth/", provider], None),
+    };
+    (path.concat(), body)
 }
 
 /// Everything the widget needs before its first real screen.
@@ -107,9 +144,9 @@ impl Api {
         &self.base
     }
 
-    /// One request; the body of a 2xx answer. Not generic, so the async machinery is built
-    /// once rather than per response type.
-    async fn send(&self, path: &str, body: Option<String>) -> Result<(u16, String), ApiError> {
+    /// One request (a POST when it has a body); the body of a 2xx answer. The only async
+    /// path: answers are read after it, so the async machinery is built once.
+    pub async fn send(&self, path: &str, body: Option<String>) -> Result<(u16, String), ApiError> {
         let url = [self.base.as_str(), path].concat();
         let result = crate::host::fetch_text(&url, &self.token, body.as_deref(), 20_000).await;
         crate::host::mark("vital-link:api:", path);
@@ -120,76 +157,22 @@ impl Api {
         Ok((status, text))
     }
 
-    async fn get<T: FromJson>(&self, path: &str) -> Result<T, ApiError> {
-        read(self.send(path, None).await)
-    }
-
-    async fn post<T: FromJson>(&self, path: &str, body: String) -> Result<T, ApiError> {
-        read(self.send(path, Some(body)).await)
-    }
-
-    pub async fn team_config(&self) -> Result<TeamLinkConfig, ApiError> {
-        self.get("/v2/team/link/config").await
-    }
-
     /// Token info, team config and providers, fetched in parallel.
     pub async fn initial(&self) -> Result<Initial, ApiError> {
         let (info, team, providers) = futures::join!(
-            self.get::<LinkTokenInfo>("/v2/link/token/info"),
-            self.team_config(),
-            self.get::<ProviderList>("/v2/link/providers"),
+            self.send("/v2/link/token/info", None),
+            self.send("/v2/team/link/config", None),
+            self.send("/v2/link/providers", None),
         );
         Ok(Initial {
-            info: info?,
-            team: team?,
-            providers: providers?.0,
+            info: read(info)?,
+            team: read(team)?,
+            providers: read::<ProviderList>(providers)?.0,
         })
     }
 
-    pub async fn password(
-        &self,
-        provider: &str,
-        body: &PasswordRequest,
-    ) -> Result<FlowResponse, ApiError> {
-        let body = json::object(&[
-            ("username", Some(&body.username)),
-            ("password", Some(&body.password)),
-            ("region", body.region.as_deref()),
-        ]);
-        self.post(&["/v2/link/provider/password/", provider].concat(), body)
-            .await
-    }
-
-    pub async fn complete_mfa(
-        &self,
-        provider: &str,
-        code: String,
-    ) -> Result<FlowResponse, ApiError> {
-        let path = ["/v2/link/provider/password/", provider, "/complete_mfa"].concat();
-        let body = json::object(&[("mfa_code", Some(&code))]);
-        self.post(&path, body).await
-    }
-
-    pub async fn email(
-        &self,
-        provider: &str,
-        body: &EmailRequest,
-    ) -> Result<FlowResponse, ApiError> {
-        let body = json::object(&[
-            ("email", Some(&body.email)),
-            ("region", body.region.as_deref()),
-        ]);
-        self.post(&["/v2/link/provider/email/", provider].concat(), body)
-            .await
-    }
-
-    pub async fn oauth_provider(&self, provider: &str) -> Result<LinkProvider, ApiError> {
-        self.get(&["/v2/link/provider/oauth/", provider].concat())
-            .await
-    }
-
     pub async fn state(&self) -> Result<LinkStateResponse, ApiError> {
-        self.get("/v2/link/state").await
+        read(self.send("/v2/link/state", None).await)
     }
 }
 
@@ -259,5 +242,38 @@ mod tests {
             map_error(502, "<html>bad gateway</html>"),
             ApiError::BadResponse { status: 502 }
         );
+    }
+
+    #[test]
+    fn requests_route_to_the_contract_paths_with_json_bodies() {
+        let (path, body) = route(&Request::Password {
+            provider: "peloton".into(),
+            username: "a\"b".into(),
+            password: "p".into(),
+            region: None,
+        });
+        assert_eq!(path, "/v2/link/provider/password/peloton");
+        assert_eq!(
+            body.as_deref(),
+            Some(r#"{"username":"a\"b","password":"p"}"#)
+        );
+        let (path, body) = route(&Request::Mfa {
+            provider: "peloton".into(),
+            code: "123456".into(),
+        });
+        assert_eq!(path, "/v2/link/provider/password/peloton/complete_mfa");
+        assert_eq!(body.as_deref(), Some(r#"{"mfa_code":"123456"}"#));
+        let (path, body) = route(&Request::Email {
+            provider: "freestyle_libre".into(),
+            email: "a@b.co".into(),
+            region: Some("ca".into()),
+        });
+        assert_eq!(path, "/v2/link/provider/email/freestyle_libre");
+        assert_eq!(body.as_deref(), Some(r#"{"email":"a@b.co","region":"ca"}"#));
+        let (path, body) = route(&Request::OauthUrl {
+            provider: "fitbit".into(),
+        });
+        assert_eq!(path, "/v2/link/provider/oauth/fitbit");
+        assert_eq!(body, None);
     }
 }

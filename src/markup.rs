@@ -121,9 +121,19 @@ impl Markup {
     }
 
     fn action(&mut self, action: Action) {
-        let index = self.actions.len().to_string();
+        self.push(&[" data-action=\""]);
+        // Digits by hand: `to_string` would pull in the integer formatting machinery.
+        let mut n = self.actions.len();
+        let at = self.html.len();
+        loop {
+            self.html.insert(at, char::from(b'0' + (n % 10) as u8));
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.html.push('"');
         self.actions.push(action);
-        self.push(&[" data-action=\"", &index, "\""]);
     }
 
     fn icon_button(&mut self, class: &str, label: &str, sign: &str, action: Action) {

@@ -200,8 +200,9 @@ fn region(lang: Lang, provider: &LinkProvider) -> Option<Field> {
 
 /// `url` if it is an `http(s)` URL: a link never runs script (`javascript:`) from the API.
 pub fn web_url(url: String) -> Option<String> {
-    let scheme = url.split_once("://")?.0.to_ascii_lowercase();
-    matches!(scheme.as_str(), "http" | "https").then_some(url)
+    let (scheme, rest) = url.split_once(':')?;
+    let web = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+    (web && rest.starts_with("//")).then_some(url)
 }
 
 /// The page for what the flow has on screen.

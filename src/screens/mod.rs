@@ -9,13 +9,13 @@ use std::{
     rc::Rc,
 };
 
-use link_contract::{EmailRequest, LinkState, LinkStateResponse, PasswordRequest};
+use link_contract::{LinkState, LinkStateResponse};
 use wasm_bindgen::{prelude::*, JsCast};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 use crate::{
-    api::{Api, ApiError},
+    api::{self, Api, ApiError},
     flow::{Effect, Flow, InlineError, Msg, Request, View},
     host::{self, Emitter, Popup},
     i18n::Lang,
@@ -196,38 +196,21 @@ impl Ctrl {
 
     async fn call(&self, req: Request) -> Msg {
         let api = &self.0.api;
-        match req {
-            Request::Load => match api.initial().await {
+        if matches!(req, Request::Load) {
+            return match api.initial().await {
                 Ok(i) => Msg::Loaded {
                     info: i.info,
                     team: i.team,
                     providers: i.providers,
                 },
                 Err(e) => Msg::LoadFailed(e),
-            },
-            Request::Password {
-                provider,
-                username,
-                password,
-                region,
-            } => Msg::Answer(
-                api.password(
-                    &provider,
-                    &PasswordRequest {
-                        username,
-                        password,
-                        region,
-                    },
-                )
-                .await,
-            ),
-            Request::Mfa { provider, code } => Msg::Answer(api.complete_mfa(&provider, code).await),
-            Request::Email {
-                provider,
-                email,
-                region,
-            } => Msg::Answer(api.email(&provider, &EmailRequest { email, region }).await),
-            Request::OauthUrl { provider } => Msg::OauthUrl(api.oauth_provider(&provider).await),
+            };
+        }
+        let (path, body) = api::route(&req);
+        let answer = api.send(&path, body).await;
+        match req {
+            Request::OauthUrl { .. } => Msg::OauthUrl(api::read(answer)),
+            _ => Msg::Answer(api::read(answer)),
         }
     }
 
@@ -602,7 +585,10 @@ pub fn logo_src(api: &Api, logo: &str) -> Option<String> {
         logo.to_owned()
     };
     let origin = web_sys::window()?.location().origin().ok()?;
-    (absolute.starts_with(&origin) && absolute[origin.len()..].starts_with('/')).then_some(absolute)
+    let same_origin = absolute
+        .strip_prefix(origin.as_str())
+        .is_some_and(|path| path.starts_with('/'));
+    same_origin.then_some(absolute)
 }
 
 /// Keeps Tab and Shift+Tab inside the dialog.
