@@ -477,7 +477,7 @@ impl Ctrl {
         let Some(search) = ev
             .target()
             .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            .filter(|t| t.class_name().contains("vl-search"))
+            .filter(|t| t.type_() == "search")
         else {
             return;
         };
