@@ -39,9 +39,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WBG_VERSION
   cargo install wasm-bindgen-cli --version "$WBG_VERSION" --force
 fi
 
-# 4. wasm-opt: binaryen 132 from npm (Debian's binaryen 108 builds a module that fails at runtime)
-if [ "$("$ROOT/tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{print $3}')" != "132" ]; then
-  log "installing binaryen 132 (wasm-opt) from npm"
+# 4. build tools from npm (tools/package.json): wasm-opt from binaryen 132 (Debian's binaryen 108
+#    builds a module that fails at runtime) and terser (trunk's post_build hook
+#    scripts/minify-js.sh minifies the release JavaScript with it)
+TERSER_VERSION="$(sed -nE 's/^ *"terser": *"([^"]+)".*/\1/p' "$ROOT/tools/package.json")"
+if [ "$("$ROOT/tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{print $3}')" != "132" ] \
+   || [ "$("$ROOT/tools/node_modules/.bin/terser" --version 2>/dev/null | awk '{print $2}')" != "$TERSER_VERSION" ]; then
+  log "installing the npm build tools (binaryen 132's wasm-opt, terser $TERSER_VERSION)"
   (cd "$ROOT/tools" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
