@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Release build of the widget into dist/ (size profile `wasm-release`, wasm-opt -Oz; the JavaScript
-# minified by terser in trunk's post_build hook, scripts/minify-js.sh, see Trunk.toml).
+# minified by terser in trunk's post_build hook, scripts/post-build.sh, see Trunk.toml).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -41,7 +41,7 @@ fi
 
 # 4. build tools from npm (tools/package.json): wasm-opt from binaryen 132 (Debian's binaryen 108
 #    builds a module that fails at runtime) and terser (trunk's post_build hook
-#    scripts/minify-js.sh minifies the release JavaScript with it)
+#    scripts/post-build.sh minifies the release JavaScript with it)
 TERSER_VERSION="$(sed -nE 's/^ *"terser": *"([^"]+)".*/\1/p' "$ROOT/tools/package.json")"
 if [ "$("$ROOT/tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{print $3}')" != "132" ] \
    || [ "$("$ROOT/tools/node_modules/.bin/terser" --version 2>/dev/null | awk '{print $2}')" != "$TERSER_VERSION" ]; then

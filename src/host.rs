@@ -192,3 +192,10 @@ pub fn element<T: JsCast>(tag: &str) -> T {
         .expect_throw("a valid tag")
         .unchecked_into()
 }
+
+/// The page's origin (`https://app.example`), or empty where there is none.
+pub fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}

@@ -6,8 +6,9 @@ const path = require("path");
 const zlib = require("zlib");
 
 // Not downloaded by a host page that embeds the widget: trunk's index.html is the hosted page
-// (and the reference app's boot page); source maps are never fetched by users.
-const EXCLUDE = [/\.html$/i, /\.map$/i];
+// (and the reference app's boot page); source maps are never fetched by users; `.br` and `.gz`
+// are the precompressed forms of the other files (scripts/post-build.sh), sent instead of them.
+const EXCLUDE = [/\.html$/i, /\.map$/i, /\.br$/i, /\.gz$/i];
 
 function listFiles(dir, base = dir) {
   const out = [];

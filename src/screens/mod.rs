@@ -287,7 +287,8 @@ impl Ctrl {
         };
         let mut drawn = i.drawn.borrow_mut();
         if drawn.page.as_ref() != Some(&page) {
-            let logo = |l: &str| logo_src(&i.api, l);
+            let origin = host::origin();
+            let logo = |l: &str| logo_src(&i.api, &origin, l);
             let markup = {
                 let f = i.flow.borrow();
                 Markup::page(
@@ -399,7 +400,8 @@ impl Ctrl {
         };
         let f = i.flow.borrow();
         let visible = search::filter(&f.providers, &i.query.borrow());
-        let logo = |l: &str| logo_src(&i.api, l);
+        let origin = host::origin();
+        let logo = |l: &str| logo_src(&i.api, &origin, l);
         list.set_inner_html(&Markup::provider_rows(
             visible.iter().map(|&n| &f.providers[n]),
             &logo,
@@ -573,10 +575,10 @@ fn set_or_remove(el: &Element, name: &str, value: Option<&str>) {
 }
 
 /// An image URL of the API (a logo) if it can load under the host's CSP, that is when it is on
-/// the page's own origin; else `None` and the screens draw without it (a cross-origin image
+/// the page's `origin`; else `None` and the screens draw without it (a cross-origin image
 /// would be a CSP violation under `img-src 'self'`).
-pub fn logo_src(api: &Api, logo: &str) -> Option<String> {
-    if logo.is_empty() {
+pub fn logo_src(api: &Api, origin: &str, logo: &str) -> Option<String> {
+    if logo.is_empty() || origin.is_empty() {
         return None;
     }
     let absolute = if logo.starts_with('/') {
@@ -584,9 +586,8 @@ pub fn logo_src(api: &Api, logo: &str) -> Option<String> {
     } else {
         logo.to_owned()
     };
-    let origin = web_sys::window()?.location().origin().ok()?;
     let same_origin = absolute
-        .strip_prefix(origin.as_str())
+        .strip_prefix(origin)
         .is_some_and(|path| path.starts_with('/'));
     same_origin.then_some(absolute)
 }
@@ -609,5 +610,30 @@ fn trap_focus(dialog: &HtmlElement, ev: &web_sys::KeyboardEvent) {
     } else if !ev.shift_key() && (at_last || outside) {
         ev.prevent_default();
         let _ = first.focus();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logos_load_only_from_the_page_origin() {
+        let api = Api::new("http://127.0.0.1:8080/".into(), "t".into());
+        let origin = "http://127.0.0.1:8080";
+        assert_eq!(
+            logo_src(&api, origin, "/logos/oura.svg").as_deref(),
+            Some("http://127.0.0.1:8080/logos/oura.svg")
+        );
+        assert_eq!(
+            logo_src(&api, origin, "http://127.0.0.1:8080/l.svg").as_deref(),
+            Some("http://127.0.0.1:8080/l.svg")
+        );
+        // Another origin, including one that merely starts with the page's.
+        assert_eq!(logo_src(&api, origin, "https://cdn.test/l.svg"), None);
+        assert_eq!(logo_src(&api, origin, "http://127.0.0.1:80801/l.svg"), None);
+        assert_eq!(logo_src(&api, origin, "http://127.0.0.1:8080.evil/l"), None);
+        assert_eq!(logo_src(&api, origin, ""), None);
+        assert_eq!(logo_src(&api, "", "/logos/oura.svg"), None);
     }
 }

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# trunk post_build hook (see Trunk.toml): minifies the JavaScript a host page downloads,
-# initialize.js and the wasm-bindgen glue link-widget.js, in trunk's staging directory before
-# trunk moves it to dist/. Release builds only (TRUNK_PROFILE=release), so every
+# trunk post_build hook (see Trunk.toml), in trunk's staging directory before trunk moves it to
+# dist/: (1) minifies the JavaScript a host page downloads, initialize.js and the wasm-bindgen
+# glue link-widget.js; (2) writes each file's brotli (-11) and gzip (-9) forms beside it
+# (`file.br`, `file.gz`), which link-server sends to browsers that accept them, so what goes
+# over the wire is the size the benchmark reports rather than an on-the-fly compression at a
+# lower level. Release builds only (TRUNK_PROFILE=release), so every
 # `trunk build --release` (scripts/build-widget.sh, hence run.sh, test.sh, bench.sh and the e2e
 # suite) ships the same bytes; debug builds and `trunk serve` keep readable sources.
 #
@@ -21,10 +24,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TERSER="$ROOT/tools/node_modules/.bin/terser"
 if [ ! -x "$TERSER" ]; then
-  echo "minify-js: $TERSER is missing; run scripts/setup.sh (it runs npm ci in tools/)" >&2
+  echo "post-build: $TERSER is missing; run scripts/setup.sh (it runs npm ci in tools/)" >&2
   exit 1
 fi
-STAGE="${TRUNK_STAGING_DIR:?minify-js: run by trunk as a post_build hook (TRUNK_STAGING_DIR unset)}"
+STAGE="${TRUNK_STAGING_DIR:?post-build: run by trunk as a post_build hook (TRUNK_STAGING_DIR unset)}"
 
 # minify FILE [TERSER OPTIONS...]: in place, through a temporary file beside it.
 minify() {
@@ -48,7 +51,7 @@ same_exports() {
     };
     const [a, b] = [names(process.argv[1]), names(process.argv[2])];
     if (a !== b || !/\bdefault\b/.test(b)) {
-      console.error(`minify-js: exports changed by minification:\n  before: ${a}\n  after:  ${b}`);
+      console.error(`post-build: exports changed by minification:\n  before: ${a}\n  after:  ${b}`);
       process.exit(1);
     }
   ' "$1" "$2"
@@ -62,3 +65,19 @@ for js in "$STAGE"/*.js; do
   name="$(basename "$js")"
   if [ "$name" = initialize.js ]; then minify "$name"; else minify "$name" --module; fi
 done
+
+# Precompressed forms, at the levels the size budget is measured at. Deterministic: node's gzip
+# header carries no time stamp.
+node -e '
+  const fs = require("fs"), path = require("path"), zlib = require("zlib");
+  const dir = process.argv[1];
+  for (const name of fs.readdirSync(dir)) {
+    if (!/\.(js|wasm|html|css|svg)$/.test(name)) continue;
+    const file = path.join(dir, name), buf = fs.readFileSync(file);
+    fs.writeFileSync(file + ".br", zlib.brotliCompressSync(buf, { params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length,
+    } }));
+    fs.writeFileSync(file + ".gz", zlib.gzipSync(buf, { level: 9 }));
+  }
+' "$STAGE"
