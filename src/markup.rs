@@ -270,7 +270,7 @@ impl Markup {
             Some(src) => {
                 self.push(&["<img class=\"vl-logo\""]);
                 self.attr("src", &src);
-                self.push(&[" alt=\"\" width=\"40\" height=\"40\">"]);
+                self.push(&[" alt=\"\" width=\"40\" height=\"40\" loading=\"lazy\">"]);
             }
             None => {
                 let (initial, tint) = initial(provider);
@@ -505,7 +505,7 @@ mod tests {
         let m = Markup::of(&[Block::Logo(p.clone())], &env(&allowed));
         assert_eq!(
             m.html,
-            r#"<img class="vl-logo" src="http://127.0.0.1:1/logos/oura.svg" alt="" width="40" height="40">"#
+            r#"<img class="vl-logo" src="http://127.0.0.1:1/logos/oura.svg" alt="" width="40" height="40" loading="lazy">"#
         );
         let m = Markup::of(&[Block::Logo(p.clone())], &env(&no_logos));
         let (_, tint) = initial(&p);
