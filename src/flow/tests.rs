@@ -70,6 +70,15 @@ fn loaded_with(info: LinkTokenInfo, hosted: bool) -> Flow {
     flow
 }
 
+/// Loaded with `info`, then Continue, Peloton, and the password form sent.
+fn password_sent(info: LinkTokenInfo, hosted: bool) -> Flow {
+    let mut flow = loaded_with(info, hosted);
+    flow.update(Msg::Continue);
+    flow.update(Msg::Select("peloton".into()));
+    submit_password(&mut flow);
+    flow
+}
+
 fn at_picker() -> Flow {
     let mut flow = loaded_with(LinkTokenInfo::default(), false);
     flow.update(Msg::Continue);
@@ -99,6 +108,14 @@ fn submit_password(flow: &mut Flow) -> Vec<Effect> {
         password: "pass_good".into(),
         region: None,
     })
+}
+
+/// Where the first effect matching `f` is in `fx` (effects' order is part of the contract:
+/// callbacks fire before a redirect).
+fn position(fx: &[Effect], f: impl Fn(&Effect) -> bool) -> usize {
+    fx.iter()
+        .position(f)
+        .unwrap_or_else(|| panic!("no such effect in {fx:?}"))
 }
 
 #[test]
@@ -425,14 +442,8 @@ fn on_close_redirect_navigates_after_exit() {
     };
     let mut flow = loaded_with(info, false);
     let fx = flow.update(Msg::Close);
-    let exit_at = fx
-        .iter()
-        .position(|e| matches!(e, Effect::Exit(_)))
-        .unwrap();
-    let nav_at = fx
-        .iter()
-        .position(|e| matches!(e, Effect::Navigate(_)))
-        .unwrap();
+    let exit_at = position(&fx, |e| matches!(e, Effect::Exit(_)));
+    let nav_at = position(&fx, |e| matches!(e, Effect::Navigate(_)));
     assert!(exit_at < nav_at, "callback fires before the redirect");
     assert_eq!(
         fx[nav_at],
@@ -449,19 +460,10 @@ fn on_error_redirect_navigates_after_on_error() {
         on_error: Some(RedirectPolicy::Redirect),
         ..Default::default()
     };
-    let mut flow = loaded_with(info, false);
-    flow.update(Msg::Continue);
-    flow.update(Msg::Select("peloton".into()));
-    submit_password(&mut flow);
+    let mut flow = password_sent(info, false);
     let fx = flow.update(answer(FlowState::Error, Some("provider_api_error")));
-    let err_at = fx
-        .iter()
-        .position(|e| matches!(e, Effect::Error(_)))
-        .unwrap();
-    let nav = fx
-        .iter()
-        .position(|e| matches!(e, Effect::Navigate(_)))
-        .unwrap();
+    let err_at = position(&fx, |e| matches!(e, Effect::Error(_)));
+    let nav = position(&fx, |e| matches!(e, Effect::Navigate(_)));
     assert!(err_at < nav);
     assert_eq!(
         fx[nav],
@@ -477,10 +479,7 @@ fn without_on_error_there_is_no_redirect() {
         redirect_url: Some("https://app.test/cb".into()),
         ..Default::default()
     };
-    let mut flow = loaded_with(info, false);
-    flow.update(Msg::Continue);
-    flow.update(Msg::Select("peloton".into()));
-    submit_password(&mut flow);
+    let mut flow = password_sent(info, false);
     let fx = flow.update(answer(FlowState::Error, Some("provider_api_error")));
     assert!(!fx.iter().any(|e| matches!(e, Effect::Navigate(_))));
 }
@@ -633,10 +632,7 @@ fn hosted_success_redirects_with_state_and_provider() {
         redirect_url: Some("https://app.test/done#frag".into()),
         ..Default::default()
     };
-    let mut flow = loaded_with(info, true);
-    flow.update(Msg::Continue);
-    flow.update(Msg::Select("peloton".into()));
-    submit_password(&mut flow);
+    let mut flow = password_sent(info, true);
     let fx = flow.update(answer(FlowState::Success, None));
     assert_eq!(
         fx.last(),
