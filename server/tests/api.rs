@@ -33,38 +33,22 @@ const WIDGET_POSTS: &[(&str, &str)] = &[
 #[tokio::test]
 async fn users_and_tokens() {
     let s = Server::start().await;
-    let (st, b) = s
-        .api(
-            Method::POST,
-            "/v2/user",
-            Some(json!({"client_user_id": "alice"})),
-        )
-        .await;
+    let (st, b) = s.post_user("alice").await;
     assert_eq!(st, 200, "{b}");
     assert_eq!(b["client_user_id"], "alice");
     let user = b["user_id"].as_str().unwrap().to_string();
     assert!(uuid::Uuid::parse_str(&user).is_ok());
 
     // Duplicate: 400 with the existing id.
-    let dup = s
-        .api(
-            Method::POST,
-            "/v2/user",
-            Some(json!({"client_user_id": "alice"})),
-        )
-        .await;
-    assert_error(&dup, 400, "INVALID_REQUEST", "duplicate_user");
+    let dup = s.post_user("alice").await;
+    assert_error(&dup, DUPLICATE_USER);
     assert_eq!(dup.1["detail"]["user_id"], user.as_str());
 
     let (st, b) = s
-        .api(
-            Method::POST,
-            "/v2/link/token",
-            Some(
-                json!({"user_id": user, "redirect_url": "https://host.example/done?x=1",
-                        "filter_on_providers": ["renpho", "fitbit", "apple_health_kit"],
-                        "on_error": "redirect", "on_close": "redirect"}),
-            ),
+        .post_token(
+            json!({"user_id": user, "redirect_url": "https://host.example/done?x=1",
+            "filter_on_providers": ["renpho", "fitbit", "apple_health_kit"],
+            "on_error": "redirect", "on_close": "redirect"}),
         )
         .await;
     assert_eq!(st, 200, "{b}");
@@ -94,13 +78,7 @@ async fn users_and_tokens() {
     assert_eq!(header(r.headers(), "cache-control"), Some("no-store"));
 
     // Two tokens for one user differ.
-    let (_, b2) = s
-        .api(
-            Method::POST,
-            "/v2/link/token",
-            Some(json!({"user_id": user})),
-        )
-        .await;
+    let (_, b2) = s.post_token(json!({"user_id": user})).await;
     assert_ne!(b2["link_token"], b["link_token"]);
 
     // Token info echoes the options.
@@ -117,24 +95,12 @@ async fn users_and_tokens() {
     assert!(info["expires_at"].as_str().unwrap().ends_with('Z'));
 
     // isValid (legacy).
-    let (st, v) = s
-        .api(
-            Method::POST,
-            "/v2/link/token/isValid",
-            Some(json!({"token": token})),
-        )
-        .await;
+    let (st, v) = s.is_valid(token).await;
     assert_eq!(st, 200);
     assert_eq!(v["valid"], true);
     assert_eq!(v["state"], "pending");
     assert_eq!(v["expires_at"], info["expires_at"]);
-    let (_, v) = s
-        .api(
-            Method::POST,
-            "/v2/link/token/isValid",
-            Some(json!({"token": "nope"})),
-        )
-        .await;
+    let (_, v) = s.is_valid("nope").await;
     assert_eq!(v["valid"], false);
     assert!(v["state"].is_null());
 
@@ -187,7 +153,7 @@ async fn provider_lists_and_logos() {
     assert_eq!(r.status(), 200);
     assert_eq!(header(r.headers(), "content-type"), Some("image/svg+xml"));
     assert!(r.text().await.unwrap().starts_with("<svg"));
-    let r = s.http.get(s.u("/logos/nope.svg")).send().await.unwrap();
+    let r = s.get("/logos/nope.svg", &[]).await;
     assert_eq!(r.status(), 404);
 
     // The widget's list: linkable only, ids, oauth_url null, form components.
@@ -226,13 +192,11 @@ async fn provider_lists_and_logos() {
         ("identity", None),
     ] {
         let r = s
-            .http
-            .get(s.u("/v2/link/providers"))
-            .header(TOKEN_HEADER, &token)
-            .header("accept-encoding", enc)
-            .send()
-            .await
-            .unwrap();
+            .get(
+                "/v2/link/providers",
+                &[(TOKEN_HEADER, &token), ("accept-encoding", enc)],
+            )
+            .await;
         assert_eq!(r.status(), 200);
         assert_eq!(header(r.headers(), "content-encoding"), want, "{enc}");
         assert_eq!(
@@ -308,11 +272,7 @@ async fn eu_region_and_synthetic_catalog() {
     .await;
     let (_, token) = s.token().await;
     let (st, b) = s
-        .api(
-            Method::POST,
-            "/v2/link/token",
-            Some(json!({"user_id": s.create_user().await})),
-        )
+        .post_token(json!({"user_id": s.create_user().await}))
         .await;
     assert_eq!(st, 200);
     assert_eq!(
@@ -386,8 +346,8 @@ async fn api_key_errors() {
             if let Some(b) = &body {
                 req = req.json(b);
             }
-            let got = read(req.send().await.unwrap()).await;
-            assert_error(&got, 401, "INVALID_REQUEST", "invalid_token");
+            let got = send(req).await;
+            assert_error(&got, INVALID_TOKEN);
             assert!(!got.1.to_string().contains(&s.api_key));
         }
         // A link token is not an API key.
@@ -399,12 +359,7 @@ async fn api_key_errors() {
         if let Some(b) = &body {
             req = req.json(b);
         }
-        assert_error(
-            &read(req.send().await.unwrap()).await,
-            401,
-            "INVALID_REQUEST",
-            "invalid_token",
-        );
+        assert_error(&send(req).await, INVALID_TOKEN);
     }
 }
 
@@ -413,54 +368,30 @@ async fn link_token_errors_on_every_widget_endpoint() {
     let s = Server::start().await;
     let unknown = "A".repeat(43);
     for path in WIDGET_GETS {
-        let missing = read(s.http.get(s.u(path)).send().await.unwrap()).await;
-        assert_error(&missing, 400, "MISSING_LINK_TOKEN", "invalid_token");
+        let missing = read(s.get(path, &[]).await).await;
+        assert_error(&missing, MISSING_LINK_TOKEN);
         for bad in [unknown.as_str(), "malformed", "x y"] {
-            assert_error(
-                &s.wget(bad, path).await,
-                401,
-                "INVALID_REQUEST",
-                "invalid_token",
-            );
+            assert_error(&s.wget(bad, path).await, INVALID_TOKEN);
         }
     }
     for (path, body) in WIDGET_POSTS {
         // Missing token wins over a bad body.
-        let missing = read(
-            s.http
-                .post(s.u(path))
-                .header("content-type", "application/json")
-                .body("{")
-                .send()
-                .await
-                .unwrap(),
+        let missing = send(s.raw_post(path, Some("application/json"), "{")).await;
+        assert_error(&missing, MISSING_LINK_TOKEN);
+        let got = send(
+            s.raw_post(path, Some("application/json"), body)
+                .header(TOKEN_HEADER, &unknown),
         )
         .await;
-        assert_error(&missing, 400, "MISSING_LINK_TOKEN", "invalid_token");
-        let got = read(
-            s.http
-                .post(s.u(path))
-                .header(TOKEN_HEADER, &unknown)
-                .header("content-type", "application/json")
-                .body(*body)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_error(&got, 401, "INVALID_REQUEST", "invalid_token");
+        assert_error(&got, INVALID_TOKEN);
     }
     // An API key is not a link token.
     let got = read(
-        s.http
-            .get(s.u("/v2/link/providers"))
-            .header(KEY_HEADER, &s.api_key)
-            .send()
-            .await
-            .unwrap(),
+        s.get("/v2/link/providers", &[(KEY_HEADER, &s.api_key)])
+            .await,
     )
     .await;
-    assert_error(&got, 400, "MISSING_LINK_TOKEN", "invalid_token");
+    assert_error(&got, MISSING_LINK_TOKEN);
 }
 
 #[tokio::test]
@@ -471,57 +402,38 @@ async fn provider_errors() {
     let got = s
         .password(&token, "apple_health_kit", "user_good", "pass_good")
         .await;
-    assert_error(&got, 400, "INVALID_PROVIDER", "invalid_provider");
+    assert_error(&got, INVALID_PROVIDER);
     assert_error(
         &s.wget(&token, "/v2/link/provider/oauth/contour_ble").await,
-        400,
-        "INVALID_PROVIDER",
-        "invalid_provider",
+        INVALID_PROVIDER,
     );
     // Wrong auth type for the endpoint.
     assert_error(
         &s.password(&token, "fitbit", "user_good", "pass_good").await,
-        400,
-        "INVALID_PROVIDER",
-        "invalid_provider",
+        INVALID_PROVIDER,
     );
     assert_error(
         &s.wget(&token, "/v2/link/provider/oauth/renpho").await,
-        400,
-        "INVALID_PROVIDER",
-        "invalid_provider",
+        INVALID_PROVIDER,
     );
     assert_error(
-        &s.wpost(
-            &token,
-            "/v2/link/provider/email/renpho",
-            json!({"email": "a@b.co"}),
-        )
-        .await,
-        400,
-        "INVALID_PROVIDER",
-        "invalid_provider",
+        &s.email(&token, "renpho", json!({"email": "a@b.co"})).await,
+        INVALID_PROVIDER,
     );
     assert_error(
         &s.password(&token, "freestyle_libre", "a", "b").await,
-        400,
-        "INVALID_PROVIDER",
-        "invalid_provider",
+        INVALID_PROVIDER,
     );
     // Not allowed by the token's provider / filter_on_providers.
     let (_, only_renpho) = s.token_with(json!({"provider": "renpho"})).await;
     assert_error(
         &s.password(&only_renpho, "zwift", "user_good", "pass_good")
             .await,
-        400,
-        "INVALID_PROVIDER",
-        "invalid_provider",
+        INVALID_PROVIDER,
     );
     assert_error(
         &s.wget(&only_renpho, "/v2/link/provider/oauth/fitbit").await,
-        400,
-        "INVALID_PROVIDER",
-        "invalid_provider",
+        INVALID_PROVIDER,
     );
     let (_, filtered) = s
         .token_with(json!({"filter_on_providers": ["fitbit", "zwift"]}))
@@ -529,9 +441,7 @@ async fn provider_errors() {
     assert_error(
         &s.password(&filtered, "renpho", "user_good", "pass_good")
             .await,
-        400,
-        "INVALID_PROVIDER",
-        "invalid_provider",
+        INVALID_PROVIDER,
     );
     assert_eq!(
         s.password(&filtered, "zwift", "nobody", "x").await.1["state"],
@@ -547,61 +457,43 @@ async fn provider_errors() {
         &["path", "provider"],
     );
     // Provider checks come before body validation.
-    let got = read(
-        s.http
-            .post(s.u("/v2/link/provider/password/fitbit"))
-            .header(TOKEN_HEADER, &token)
-            .header("content-type", "application/json")
-            .body("{")
-            .send()
-            .await
-            .unwrap(),
+    let got = send(
+        s.raw_post(
+            "/v2/link/provider/password/fitbit",
+            Some("application/json"),
+            "{",
+        )
+        .header(TOKEN_HEADER, &token),
     )
     .await;
-    assert_error(&got, 400, "INVALID_PROVIDER", "invalid_provider");
+    assert_error(&got, INVALID_PROVIDER);
     // Nothing of this counted as an attempt.
     assert_eq!(s.link_state(&token).await.1["state"], "pending");
 
     // A token cannot be created for a non-linkable provider.
     let user = s.create_user().await;
     let got = s
-        .api(
-            Method::POST,
-            "/v2/link/token",
-            Some(json!({"user_id": user, "provider": "apple_health_kit"})),
-        )
+        .post_token(json!({"user_id": user, "provider": "apple_health_kit"}))
         .await;
-    assert_error(&got, 400, "INVALID_PROVIDER", "invalid_provider");
+    assert_error(&got, INVALID_PROVIDER);
 }
 
 #[tokio::test]
 async fn user_id_errors_and_connections() {
     let s = Server::start().await;
     let ghost = uuid::Uuid::new_v4().to_string();
-    let got = s
-        .api(
-            Method::POST,
-            "/v2/link/token",
-            Some(json!({"user_id": ghost})),
-        )
-        .await;
-    assert_error(&got, 400, "INVALID_USER_ID", "invalid_user_id");
+    let got = s.post_token(json!({"user_id": ghost})).await;
+    assert_error(&got, INVALID_USER_ID);
     let got = s
         .api(Method::GET, &format!("/v2/user/providers/{ghost}"), None)
         .await;
-    assert_error(&got, 400, "INVALID_USER_ID", "invalid_user_id");
+    assert_error(&got, INVALID_USER_ID);
     let got = s
         .api(Method::DELETE, &format!("/v2/user/{ghost}/oura"), None)
         .await;
-    assert_error(&got, 400, "INVALID_USER_ID", "invalid_user_id");
-    let got = s
-        .api(
-            Method::POST,
-            "/v2/link/connect/demo",
-            Some(json!({"user_id": ghost, "provider": "oura"})),
-        )
-        .await;
-    assert_error(&got, 400, "INVALID_USER_ID", "invalid_user_id");
+    assert_error(&got, INVALID_USER_ID);
+    let got = s.connect_demo(&ghost, "oura").await;
+    assert_error(&got, INVALID_USER_ID);
     assert_422(
         &s.api(Method::GET, "/v2/user/providers/not-a-uuid", None)
             .await,
@@ -616,24 +508,12 @@ async fn user_id_errors_and_connections() {
     // Demo connections, listing, deleting.
     let user = s.create_user().await;
     assert!(s.connections(&user).await.is_empty());
-    let (st, b) = s
-        .api(
-            Method::POST,
-            "/v2/link/connect/demo",
-            Some(json!({"user_id": user, "provider": "oura"})),
-        )
-        .await;
+    let (st, b) = s.connect_demo(&user, "oura").await;
     assert_eq!(st, 200, "{b}");
     assert_eq!(b["success"], true);
     assert!(b["detail"].is_string());
-    let got = s
-        .api(
-            Method::POST,
-            "/v2/link/connect/demo",
-            Some(json!({"user_id": user, "provider": "garmin"})),
-        )
-        .await;
-    assert_error(&got, 400, "INVALID_PROVIDER", "invalid_provider");
+    let got = s.connect_demo(&user, "garmin").await;
+    assert_error(&got, INVALID_PROVIDER);
     let conns = s.connections(&user).await;
     assert_eq!(conns.len(), 1);
     let c = &conns[0];
@@ -648,7 +528,7 @@ async fn user_id_errors_and_connections() {
     let got = s
         .api(Method::DELETE, &format!("/v2/user/{user}/fitbit"), None)
         .await;
-    assert_error(&got, 404, "NOT_FOUND", "not_found");
+    assert_error(&got, NOT_FOUND);
     assert_422(
         &s.api(Method::DELETE, &format!("/v2/user/{user}/nope"), None)
             .await,
@@ -662,7 +542,7 @@ async fn user_id_errors_and_connections() {
     let got = s
         .api(Method::DELETE, &format!("/v2/user/{user}/oura"), None)
         .await;
-    assert_error(&got, 404, "NOT_FOUND", "not_found");
+    assert_error(&got, NOT_FOUND);
 }
 
 #[tokio::test]
@@ -670,15 +550,7 @@ async fn body_validation_415_and_422() {
     let s = Server::start().await;
     let user = s.create_user().await;
     let raw = |path: &str, ct: Option<&str>, body: &str| {
-        let mut req = s
-            .http
-            .post(s.u(path))
-            .header(KEY_HEADER, &s.api_key)
-            .body(body.to_string());
-        if let Some(ct) = ct {
-            req = req.header("content-type", ct);
-        }
-        async move { read(req.send().await.unwrap()).await }
+        send(s.raw_post(path, ct, body).header(KEY_HEADER, &s.api_key))
     };
     // 415.
     for ct in [
@@ -736,8 +608,7 @@ async fn body_validation_415_and_422() {
     );
 
     let s = &s;
-    let token =
-        |body: Value| async move { s.api(Method::POST, "/v2/link/token", Some(body)).await };
+    let token = |body: Value| s.post_token(body);
     assert_422(
         &token(json!({"user_id": "not-a-uuid"})).await,
         &["body", "user_id"],
@@ -800,15 +671,7 @@ async fn body_validation_415_and_422() {
     // Widget bodies.
     let (_, t) = s.token().await;
     let wraw = |path: &str, ct: Option<&str>, body: &str| {
-        let mut req = s
-            .http
-            .post(s.u(path))
-            .header(TOKEN_HEADER, &t)
-            .body(body.to_string());
-        if let Some(ct) = ct {
-            req = req.header("content-type", ct);
-        }
-        async move { read(req.send().await.unwrap()).await }
+        send(s.raw_post(path, ct, body).header(TOKEN_HEADER, &t))
     };
     let pw = "/v2/link/provider/password/renpho";
     assert_eq!(
@@ -851,13 +714,7 @@ async fn body_validation_415_and_422() {
     );
     // None of it was an attempt.
     assert_eq!(s.link_state(&t).await.1["state"], "pending");
-    let (_, v) = s
-        .api(
-            Method::POST,
-            "/v2/link/token/isValid",
-            Some(json!({"token": t})),
-        )
-        .await;
+    let (_, v) = s.is_valid(&t).await;
     assert_eq!(v["valid"], true);
 }
 
@@ -872,26 +729,15 @@ async fn unknown_routes_and_methods_are_json() {
         (Method::GET, "/demo"),
         (Method::POST, "/demo/token"),
     ] {
-        let got = read(
+        let got = send(
             s.http
                 .request(m.clone(), s.u(path))
-                .header(KEY_HEADER, &s.api_key)
-                .send()
-                .await
-                .unwrap(),
+                .header(KEY_HEADER, &s.api_key),
         )
         .await;
-        assert_error(&got, 404, "NOT_FOUND", "not_found");
+        assert_error(&got, NOT_FOUND);
     }
-    let got = read(
-        s.http
-            .put(s.u("/v2/user"))
-            .header(KEY_HEADER, &s.api_key)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let got = send(s.http.put(s.u("/v2/user")).header(KEY_HEADER, &s.api_key)).await;
     assert_eq!(got.0, 405);
     assert!(got.1["detail"]["error_message"].is_string());
 }
@@ -910,17 +756,8 @@ async fn cors_on_widget_and_api_endpoints() {
         ("/v2/link/provider/email/freestyle_libre", "POST"),
     ] {
         let pre = s
-            .http
-            .request(Method::OPTIONS, s.u(path))
-            .header("origin", origin)
-            .header("access-control-request-method", method)
-            .header(
-                "access-control-request-headers",
-                "x-vital-link-token,content-type",
-            )
-            .send()
-            .await
-            .unwrap();
+            .preflight(path, origin, method, "x-vital-link-token,content-type")
+            .await;
         assert!(pre.status().is_success(), "{path}: {}", pre.status());
         let h = pre.headers();
         assert_eq!(
@@ -941,26 +778,18 @@ async fn cors_on_widget_and_api_endpoints() {
         assert!(header(h, "access-control-allow-credentials").is_none());
     }
     let r = s
-        .http
-        .get(s.u("/v2/link/providers"))
-        .header("origin", origin)
-        .header(TOKEN_HEADER, &token)
-        .send()
-        .await
-        .unwrap();
+        .get(
+            "/v2/link/providers",
+            &[("origin", origin), (TOKEN_HEADER, &token)],
+        )
+        .await;
     assert_eq!(r.status(), 200);
     assert_eq!(
         header(r.headers(), "access-control-allow-origin"),
         Some("*")
     );
     // Error answers of widget endpoints carry CORS too, so the widget can read them.
-    let r = s
-        .http
-        .get(s.u("/v2/link/providers"))
-        .header("origin", origin)
-        .send()
-        .await
-        .unwrap();
+    let r = s.get("/v2/link/providers", &[("origin", origin)]).await;
     assert_eq!(r.status(), 400);
     assert_eq!(
         header(r.headers(), "access-control-allow-origin"),
@@ -995,17 +824,8 @@ async fn cors_on_widget_and_api_endpoints() {
             assert!(cors.is_empty(), "{path}: {cors:?}");
         }
         let pre = s
-            .http
-            .request(Method::OPTIONS, s.u(&path))
-            .header("origin", origin)
-            .header("access-control-request-method", m.as_str())
-            .header(
-                "access-control-request-headers",
-                "x-vital-api-key,content-type",
-            )
-            .send()
-            .await
-            .unwrap();
+            .preflight(&path, origin, m.as_str(), "x-vital-api-key,content-type")
+            .await;
         assert!(!pre.status().is_success(), "{path}");
         assert!(
             pre.headers()
@@ -1016,13 +836,7 @@ async fn cors_on_widget_and_api_endpoints() {
     }
 
     // Logos and static files: any origin.
-    let r = s
-        .http
-        .get(s.u("/logos/fitbit.svg"))
-        .header("origin", origin)
-        .send()
-        .await
-        .unwrap();
+    let r = s.get("/logos/fitbit.svg", &[("origin", origin)]).await;
     assert_eq!(
         header(r.headers(), "access-control-allow-origin"),
         Some("*")
@@ -1126,21 +940,9 @@ async fn openapi_document_is_true() {
             assert!(props.contains_key(k), "{name}: {k} undocumented");
         }
     };
-    let (_, user) = s
-        .api(
-            Method::POST,
-            "/v2/user",
-            Some(json!({"client_user_id": "doc"})),
-        )
-        .await;
+    let (_, user) = s.post_user("doc").await;
     check("CreateUserResponse", &user);
-    let (_, tok) = s
-        .api(
-            Method::POST,
-            "/v2/link/token",
-            Some(json!({"user_id": user["user_id"]})),
-        )
-        .await;
+    let (_, tok) = s.post_token(json!({"user_id": user["user_id"]})).await;
     check("CreateLinkTokenResponse", &tok);
     let t = tok["link_token"].as_str().unwrap();
     check("LinkTokenInfo", &s.wget(t, "/v2/link/token/info").await.1);
@@ -1164,14 +966,9 @@ async fn openapi_document_is_true() {
         "ErrorDetail",
         &s.wget("x", "/v2/link/state").await.1["detail"],
     );
-    let v = s
-        .api(Method::POST, "/v2/link/token", Some(json!({})))
-        .await
-        .1;
+    let v = s.post_token(json!({})).await.1;
     check("ValidationErrorBody", &v);
     check("ValidationIssue", &v["detail"][0]);
-    let demo = read(s.http.post(s.u("/demo/token")).send().await.unwrap())
-        .await
-        .1;
+    let demo = send(s.http.post(s.u("/demo/token"))).await.1;
     check("DemoTokenResponse", &demo);
 }

@@ -4,7 +4,6 @@
 mod common;
 
 use common::*;
-use reqwest::Method;
 use serde_json::json;
 
 #[tokio::test]
@@ -53,50 +52,28 @@ async fn password_outcomes() {
     let got = s
         .password(&token, "peloton", "user_good", "pass_good")
         .await;
-    assert_error(&got, 401, "INVALID_REQUEST", "token_consumed");
+    assert_error(&got, TOKEN_CONSUMED);
     for path in [
         "/v2/link/providers",
         "/v2/link/token/info",
         "/v2/team/link/config",
         "/v2/link/provider/oauth/fitbit",
     ] {
-        assert_error(
-            &s.wget(&token, path).await,
-            401,
-            "INVALID_REQUEST",
-            "token_consumed",
-        );
+        assert_error(&s.wget(&token, path).await, TOKEN_CONSUMED);
     }
     assert_error(
-        &s.wpost(
-            &token,
-            "/v2/link/provider/email/freestyle_libre",
-            json!({"email": "a@b.co"}),
-        )
-        .await,
-        401,
-        "INVALID_REQUEST",
-        "token_consumed",
+        &s.email(&token, "freestyle_libre", json!({"email": "a@b.co"}))
+            .await,
+        TOKEN_CONSUMED,
     );
     // Consumed beats a bad body and an unknown provider.
-    assert_error(
-        &s.password(&token, "nope", "a", "b").await,
-        401,
-        "INVALID_REQUEST",
-        "token_consumed",
-    );
+    assert_error(&s.password(&token, "nope", "a", "b").await, TOKEN_CONSUMED);
     let (st, state) = s.link_state(&token).await;
     assert_eq!(st, 200);
     assert_eq!(state["state"], "success");
     assert_eq!(state["provider"], "peloton");
     assert!(state["error_type"].is_null());
-    let (_, v) = s
-        .api(
-            Method::POST,
-            "/v2/link/token/isValid",
-            Some(json!({"token": token})),
-        )
-        .await;
+    let (_, v) = s.is_valid(&token).await;
     assert_eq!(v["valid"], false);
     assert_eq!(v["state"], "success");
     assert_eq!(s.connections(&user).await.len(), 1);
@@ -106,11 +83,9 @@ async fn password_outcomes() {
 async fn mfa_flow() {
     let s = Server::start().await;
     let (user, token) = s.token().await;
-    let mfa = "/v2/link/provider/password/zwift/complete_mfa";
-
     // No challenge pending yet.
-    let got = s.wpost(&token, mfa, json!({"mfa_code": "123456"})).await;
-    assert_error(&got, 400, "INVALID_PROVIDER", "invalid_provider");
+    let got = s.complete_mfa(&token, "zwift", "123456").await;
+    assert_error(&got, INVALID_PROVIDER);
 
     let (st, b) = s.password(&token, "zwift", "user_mfa", "pass_good").await;
     assert_eq!(st, 200);
@@ -120,37 +95,27 @@ async fn mfa_flow() {
     assert_eq!(s.link_state(&token).await.1["state"], "pending");
 
     // The challenge belongs to zwift on this token only.
-    let got = s
-        .wpost(
-            &token,
-            "/v2/link/provider/password/renpho/complete_mfa",
-            json!({"mfa_code": "123456"}),
-        )
-        .await;
-    assert_error(&got, 400, "INVALID_PROVIDER", "invalid_provider");
+    let got = s.complete_mfa(&token, "renpho", "123456").await;
+    assert_error(&got, INVALID_PROVIDER);
     let (_, other) = s.token().await;
     assert_error(
-        &s.wpost(&other, mfa, json!({"mfa_code": "123456"})).await,
-        400,
-        "INVALID_PROVIDER",
-        "invalid_provider",
+        &s.complete_mfa(&other, "zwift", "123456").await,
+        INVALID_PROVIDER,
     );
 
     // A wrong code: error, retry allowed.
-    let (st, b) = s.wpost(&token, mfa, json!({"mfa_code": "000000"})).await;
+    let (st, b) = s.complete_mfa(&token, "zwift", "000000").await;
     assert_eq!(st, 200);
     assert_eq!(b["state"], "error");
     assert_eq!(b["error_type"], "incorrect_mfa_code");
     assert!(!b.to_string().contains("000000"));
     assert!(s.connections(&user).await.is_empty());
-    let (_, b) = s.wpost(&token, mfa, json!({"mfa_code": "123456"})).await;
+    let (_, b) = s.complete_mfa(&token, "zwift", "123456").await;
     assert_eq!(b["state"], "success", "{b}");
     assert_eq!(s.connections(&user).await[0]["slug"], "zwift");
     assert_error(
-        &s.wpost(&token, mfa, json!({"mfa_code": "123456"})).await,
-        401,
-        "INVALID_REQUEST",
-        "token_consumed",
+        &s.complete_mfa(&token, "zwift", "123456").await,
+        TOKEN_CONSUMED,
     );
 
     // user_mfa with a wrong password never reaches MFA.
@@ -161,10 +126,8 @@ async fn mfa_flow() {
     s.password(&t2, "zwift", "user_mfa", "pass_good").await;
     s.password(&t2, "zwift", "x", "y").await;
     assert_error(
-        &s.wpost(&t2, mfa, json!({"mfa_code": "123456"})).await,
-        400,
-        "INVALID_PROVIDER",
-        "invalid_provider",
+        &s.complete_mfa(&t2, "zwift", "123456").await,
+        INVALID_PROVIDER,
     );
 }
 
@@ -172,16 +135,16 @@ async fn mfa_flow() {
 async fn email_outcomes_and_regions() {
     let s = Server::start().await;
     let (user, token) = s.token().await;
-    let path = "/v2/link/provider/email/freestyle_libre";
+    let libre = "freestyle_libre";
     let (_, b) = s
-        .wpost(&token, path, json!({"email": "bad@example.com"}))
+        .email(&token, libre, json!({"email": "bad@example.com"}))
         .await;
     assert_eq!(b["state"], "error");
     assert_eq!(b["error_type"], "provider_credential_error");
     let (_, b) = s
-        .wpost(
+        .email(
             &token,
-            path,
+            libre,
             json!({"email": "me@example.org", "region": "gb"}),
         )
         .await;
@@ -191,9 +154,9 @@ async fn email_outcomes_and_regions() {
         "unsupported_region"
     );
     let (st, b) = s
-        .wpost(
+        .email(
             &token,
-            path,
+            libre,
             json!({"email": "me@example.org", "region": "kr"}),
         )
         .await;
@@ -204,7 +167,7 @@ async fn email_outcomes_and_regions() {
     // Without a region: the server's default.
     let (_, t) = s.token().await;
     assert_eq!(
-        s.wpost(&t, path, json!({"email": "x@y.io"})).await.1["state"],
+        s.email(&t, libre, json!({"email": "x@y.io"})).await.1["state"],
         "success"
     );
 
@@ -212,13 +175,13 @@ async fn email_outcomes_and_regions() {
     let eu = Server::start_with(Opts::default().args(&["--region", "eu"])).await;
     let (_, t) = eu.token().await;
     assert_eq!(
-        eu.wpost(&t, path, json!({"email": "x@y.io", "region": "us"}))
+        eu.email(&t, libre, json!({"email": "x@y.io", "region": "us"}))
             .await
             .1["error_type"],
         "unsupported_region"
     );
     assert_eq!(
-        eu.wpost(&t, path, json!({"email": "x@y.io", "region": "de"}))
+        eu.email(&t, libre, json!({"email": "x@y.io", "region": "de"}))
             .await
             .1["state"],
         "success"
@@ -252,48 +215,27 @@ async fn lockout_after_five_failures() {
         );
     }
     s.password(&token, "renpho", "user_mfa", "pass_good").await;
-    let (st, b) = s
-        .wpost(
-            &token,
-            "/v2/link/provider/password/renpho/complete_mfa",
-            json!({"mfa_code": "999999"}),
-        )
-        .await;
+    let (st, b) = s.complete_mfa(&token, "renpho", "999999").await;
     assert_eq!(
         (st.as_u16(), b["error_type"].as_str()),
         (200, Some("incorrect_mfa_code"))
     );
     // That was the 5th: now everything is 429, even the right credentials, on every flow.
     let got = s.password(&token, "renpho", "user_good", "pass_good").await;
-    assert_error(&got, 429, "RATE_LIMIT_EXCEEDED", "too_many_attempts");
+    assert_error(&got, TOO_MANY_ATTEMPTS);
     assert_error(
-        &s.wpost(
-            &token,
-            "/v2/link/provider/password/renpho/complete_mfa",
-            json!({"mfa_code": "123456"}),
-        )
-        .await,
-        429,
-        "RATE_LIMIT_EXCEEDED",
-        "too_many_attempts",
+        &s.complete_mfa(&token, "renpho", "123456").await,
+        TOO_MANY_ATTEMPTS,
     );
     assert_error(
-        &s.wpost(
-            &token,
-            "/v2/link/provider/email/freestyle_libre",
-            json!({"email": "a@b.co"}),
-        )
-        .await,
-        429,
-        "RATE_LIMIT_EXCEEDED",
-        "too_many_attempts",
+        &s.email(&token, "freestyle_libre", json!({"email": "a@b.co"}))
+            .await,
+        TOO_MANY_ATTEMPTS,
     );
     // Locked comes before provider checks and body validation.
     assert_error(
         &s.password(&token, "fitbit", "a", "b").await,
-        429,
-        "RATE_LIMIT_EXCEEDED",
-        "too_many_attempts",
+        TOO_MANY_ATTEMPTS,
     );
     assert!(s.connections(&user).await.is_empty());
     // Other tokens are not affected.
@@ -332,7 +274,7 @@ async fn concurrent_successes_record_exactly_one_connection() {
         .iter()
         .filter(|r| !(r.0 == 200 && r.1["state"] == "success"))
     {
-        assert_error(r, 401, "INVALID_REQUEST", "token_consumed");
+        assert_error(r, TOKEN_CONSUMED);
     }
     let conns = s.connections(&user).await;
     assert_eq!(conns.len(), 1, "{conns:?}");
@@ -349,12 +291,8 @@ async fn concurrent_successes_record_exactly_one_connection() {
                 0 => s.password(&token, "zwift", "user_good", "pass_good").await,
                 1 => s.password(&token, "renpho", "user_good", "pass_good").await,
                 _ => {
-                    s.wpost(
-                        &token,
-                        "/v2/link/provider/email/freestyle_libre",
-                        json!({"email": "a@b.co"}),
-                    )
-                    .await
+                    s.email(&token, "freestyle_libre", json!({"email": "a@b.co"}))
+                        .await
                 }
             }
         });
@@ -386,33 +324,13 @@ async fn write_contention_is_never_an_error() {
         futs.push(async move {
             let kind = i % 4;
             let status = match kind {
-                0 => {
-                    s.api(
-                        Method::POST,
-                        "/v2/user",
-                        Some(json!({"client_user_id": format!("c{i}")})),
-                    )
-                    .await
-                    .0
-                }
-                1 => {
-                    s.api(
-                        Method::POST,
-                        "/v2/link/token",
-                        Some(json!({"user_id": user})),
-                    )
-                    .await
-                    .0
-                }
+                0 => s.post_user(&format!("c{i}")).await.0,
+                1 => s.post_token(json!({"user_id": user})).await.0,
                 2 => s.password(&token, "renpho", "user_down", "x").await.0,
                 _ => {
-                    s.wpost(
-                        &token,
-                        "/v2/link/provider/email/freestyle_libre",
-                        json!({"email": "a@b.co"}),
-                    )
-                    .await
-                    .0
+                    s.email(&token, "freestyle_libre", json!({"email": "a@b.co"}))
+                        .await
+                        .0
                 }
             };
             (kind, status.as_u16())
@@ -453,32 +371,14 @@ async fn tokens_expire() {
         "/v2/link/state",
         "/v2/link/provider/oauth/oura",
     ] {
-        assert_error(
-            &s.wget(&token, path).await,
-            401,
-            "INVALID_REQUEST",
-            "token_expired",
-        );
+        assert_error(&s.wget(&token, path).await, TOKEN_EXPIRED);
     }
     assert_error(
         &s.password(&token, "renpho", "user_good", "pass_good").await,
-        401,
-        "INVALID_REQUEST",
-        "token_expired",
+        TOKEN_EXPIRED,
     );
-    assert_error(
-        &s.link_state(&failing).await,
-        401,
-        "INVALID_REQUEST",
-        "token_expired",
-    );
-    let (_, v) = s
-        .api(
-            Method::POST,
-            "/v2/link/token/isValid",
-            Some(json!({"token": token})),
-        )
-        .await;
+    assert_error(&s.link_state(&failing).await, TOKEN_EXPIRED);
+    let (_, v) = s.is_valid(&token).await;
     assert_eq!(v["valid"], false);
     assert!(s.connections(&user).await.is_empty());
 
@@ -486,12 +386,7 @@ async fn tokens_expire() {
     let s = Server::start_with(Opts::default().env("LINK_TOKEN_TTL_SECS", "1")).await;
     let (_, token) = s.token().await;
     tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
-    assert_error(
-        &s.wget(&token, "/v2/link/providers").await,
-        401,
-        "INVALID_REQUEST",
-        "token_expired",
-    );
+    assert_error(&s.wget(&token, "/v2/link/providers").await, TOKEN_EXPIRED);
 }
 
 #[tokio::test]

@@ -69,16 +69,11 @@ async fn round_trip_through_the_consent_page() {
         .as_str()
         .unwrap()
         .starts_with("sbx_"));
-    assert_error(
-        &s.wget(&token, "/v2/link/providers").await,
-        401,
-        "INVALID_REQUEST",
-        "token_consumed",
-    );
+    assert_error(&s.wget(&token, "/v2/link/providers").await, TOKEN_CONSUMED);
 
     // Replaying the callback records nothing.
     let replay = read(follow(&s, &to_callback).await).await;
-    assert_error(&replay, 401, "INVALID_REQUEST", "invalid_token");
+    assert_error(&replay, INVALID_TOKEN);
     assert_eq!(s.connections(&user).await.len(), 1);
     assert_eq!(s.link_state(&token).await.1["state"], "success");
 }
@@ -211,19 +206,19 @@ async fn forged_superseded_and_foreign_states_record_nothing() {
         format!("v1.{attempt}"),
     ] {
         let got = read(follow(&s, &cb("garmin", &code, &bad)).await).await;
-        assert_error(&got, 401, "INVALID_REQUEST", "invalid_token");
+        assert_error(&got, INVALID_TOKEN);
     }
     let got =
         read(follow(&s, &format!("{}/v2/link/connect/garmin?code={code}", s.url)).await).await;
-    assert_error(&got, 401, "INVALID_REQUEST", "invalid_token");
+    assert_error(&got, INVALID_TOKEN);
     // The real state on another provider's callback.
     let got = read(follow(&s, &cb("oura", &code, &state)).await).await;
-    assert_error(&got, 401, "INVALID_REQUEST", "invalid_token");
+    assert_error(&got, INVALID_TOKEN);
 
     // Superseded: a new attempt voids the first state.
     let (_, second) = consent(&s, &token, "garmin").await;
     let got = read(follow(&s, &first_cb).await).await;
-    assert_error(&got, 401, "INVALID_REQUEST", "invalid_token");
+    assert_error(&got, INVALID_TOKEN);
     assert!(s.connections(&user).await.is_empty());
     assert_eq!(s.link_state(&token).await.1["state"], "pending");
 
@@ -237,7 +232,7 @@ async fn forged_superseded_and_foreign_states_record_nothing() {
     );
     assert_eq!(s.connections(&user).await.len(), 1);
     let got = read(follow(&s, &second_cb).await).await;
-    assert_error(&got, 401, "INVALID_REQUEST", "invalid_token");
+    assert_error(&got, INVALID_TOKEN);
 }
 
 #[tokio::test]
@@ -264,7 +259,7 @@ async fn bad_code_fails_the_exchange() {
     assert!(s.connections(&user).await.is_empty());
     // The attempt is over: its real code is of no use now.
     let got = read(follow(&s, &cb).await).await;
-    assert_error(&got, 401, "INVALID_REQUEST", "invalid_token");
+    assert_error(&got, INVALID_TOKEN);
     assert!(s.connections(&user).await.is_empty());
 
     // The token endpoint itself authenticates its clients.
@@ -302,12 +297,7 @@ async fn token_expiring_during_consent() {
     assert_eq!(param(loc, "error_type").as_deref(), Some("token_expired"));
     assert_eq!(param(loc, "provider").as_deref(), Some("polar"));
     assert!(s.connections(&user).await.is_empty());
-    assert_error(
-        &s.link_state(&token).await,
-        401,
-        "INVALID_REQUEST",
-        "token_expired",
-    );
+    assert_error(&s.link_state(&token).await, TOKEN_EXPIRED);
 }
 
 #[tokio::test]

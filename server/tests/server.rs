@@ -3,28 +3,15 @@
 
 mod common;
 
-use std::{
-    process::{Command, Stdio},
-    sync::Arc,
-    time::Duration,
-};
+use std::{sync::Arc, time::Duration};
 
 use common::*;
-use reqwest::Method;
 use serde_json::{json, Value};
 
 /// Runs the binary to completion (it must not start serving) and returns (code, stderr).
 fn run_failing(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
-    let mut cmd = Command::new(bin());
-    cmd.args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, _) in std::env::vars() {
-        if k.starts_with("LINK_") {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = command();
+    cmd.args(args);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -180,13 +167,7 @@ async fn a_restart_loses_nothing() {
     let mut a = Server::start_with(opts()).await;
     let on = |s: &Server, u: &str| u.replace(public, &s.url);
 
-    let (st, b) = a
-        .api(
-            Method::POST,
-            "/v2/user",
-            Some(json!({"client_user_id": "persist"})),
-        )
-        .await;
+    let (st, b) = a.post_user("persist").await;
     assert_eq!(st, 200);
     let user = b["user_id"].as_str().unwrap().to_string();
     let token_for = |s: &Server| {
@@ -245,31 +226,21 @@ async fn a_restart_loses_nothing() {
     assert_ne!(a.url, b.url);
 
     // Users, connections, tokens and their lockout counters survived.
-    let dup = b
-        .api(
-            Method::POST,
-            "/v2/user",
-            Some(json!({"client_user_id": "persist"})),
-        )
-        .await;
-    assert_error(&dup, 400, "INVALID_REQUEST", "duplicate_user");
+    let dup = b.post_user("persist").await;
+    assert_error(&dup, DUPLICATE_USER);
     assert_eq!(dup.1["detail"]["user_id"], user.as_str());
     let conns = b.connections(&user).await;
     assert_eq!(conns.len(), 1);
     assert_eq!(conns[0]["slug"], "renpho");
     assert_error(
         &b.password(&t_ok, "renpho", "user_good", "pass_good").await,
-        401,
-        "INVALID_REQUEST",
-        "token_consumed",
+        TOKEN_CONSUMED,
     );
     assert_eq!(b.link_state(&t_ok).await.1["state"], "success");
     assert_error(
         &b.password(&t_locked, "renpho", "user_good", "pass_good")
             .await,
-        429,
-        "RATE_LIMIT_EXCEEDED",
-        "too_many_attempts",
+        TOO_MANY_ATTEMPTS,
     );
     assert_eq!(b.wget(&t_fresh, "/v2/link/token/info").await.0, 200);
 
@@ -307,28 +278,20 @@ async fn static_files_and_the_hosted_page() {
     let dir = Arc::new(tempfile::tempdir().unwrap());
     // Before the build exists: a clear 503, not a failed start.
     let s = Server::start_with(Opts::default().dir(dir.clone())).await;
-    let (st, b) = read(s.http.get(s.u("/?token=abc")).send().await.unwrap()).await;
+    let (st, b) = read(s.get("/?token=abc", &[]).await).await;
     assert_eq!(st, 503);
     assert!(b["detail"]["error_message"]
         .as_str()
         .unwrap()
         .contains("widget build is missing"));
-    assert_error(
-        &read(s.http.get(s.u("/initialize.js")).send().await.unwrap()).await,
-        404,
-        "NOT_FOUND",
-        "not_found",
-    );
+    assert_error(&read(s.get("/initialize.js", &[]).await).await, NOT_FOUND);
 
     // Built while running: served.
     dist_with_widget(&s.dist());
     let (_, token) = s.token().await;
     let r = s
-        .http
-        .get(s.u(&format!("/?token={token}&env=sandbox&region=us")))
-        .send()
-        .await
-        .unwrap();
+        .get(&format!("/?token={token}&env=sandbox&region=us"), &[])
+        .await;
     assert_eq!(r.status(), 200);
     let h = r.headers().clone();
     assert!(header(&h, "content-type").unwrap().starts_with("text/html"));
@@ -342,13 +305,7 @@ async fn static_files_and_the_hosted_page() {
         ("/link-widget.js", "text/javascript"),
         ("/link-widget_bg.wasm", "application/wasm"),
     ] {
-        let r = s
-            .http
-            .get(s.u(path))
-            .header("origin", "https://host.example")
-            .send()
-            .await
-            .unwrap();
+        let r = s.get(path, &[("origin", "https://host.example")]).await;
         assert_eq!(r.status(), 200, "{path}");
         assert_eq!(header(r.headers(), "content-type"), Some(mime), "{path}");
         assert_eq!(
@@ -357,13 +314,7 @@ async fn static_files_and_the_hosted_page() {
             "{path}"
         );
         for enc in ["gzip", "br"] {
-            let r = s
-                .http
-                .get(s.u(path))
-                .header("accept-encoding", enc)
-                .send()
-                .await
-                .unwrap();
+            let r = s.get(path, &[("accept-encoding", enc)]).await;
             assert_eq!(
                 header(r.headers(), "content-encoding"),
                 Some(enc),
@@ -378,44 +329,16 @@ async fn static_files_and_the_hosted_page() {
         }
     }
     // Precompressed files win when present.
-    let r = s
-        .http
-        .get(s.u("/pre.js"))
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
+    let r = s.get("/pre.js", &[("accept-encoding", "gzip")]).await;
     assert_eq!(header(r.headers(), "content-encoding"), Some("gzip"));
     assert_eq!(r.bytes().await.unwrap().as_ref(), b"gzipped-bytes");
-    let r = s
-        .http
-        .get(s.u("/pre.js"))
-        .header("accept-encoding", "br")
-        .send()
-        .await
-        .unwrap();
+    let r = s.get("/pre.js", &[("accept-encoding", "br")]).await;
     assert_eq!(r.bytes().await.unwrap().as_ref(), b"brotli-bytes");
-    let r = s.http.get(s.u("/pre.js")).send().await.unwrap();
+    let r = s.get("/pre.js", &[]).await;
     assert_eq!(r.bytes().await.unwrap().as_ref(), b"plain");
     // Outside the build: the JSON 404, no directory escape.
-    assert_eq!(
-        s.http
-            .get(s.u("/../link.db"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        404
-    );
-    assert_eq!(
-        s.http
-            .get(s.u("/%2e%2e/link.db"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        404
-    );
+    assert_eq!(s.get("/../link.db", &[]).await.status(), 404);
+    assert_eq!(s.get("/%2e%2e/link.db", &[]).await.status(), 404);
 }
 
 #[tokio::test]
@@ -427,7 +350,7 @@ async fn demo_page_and_token_route() {
         ("/demo/demo.js", "text/javascript", "/demo/token"),
         ("/demo/demo.css", "text/css", "{"),
     ] {
-        let r = s.http.get(s.u(path)).send().await.unwrap();
+        let r = s.get(path, &[]).await;
         assert_eq!(r.status(), 200, "{path}");
         assert!(
             header(r.headers(), "content-type")
@@ -457,7 +380,7 @@ async fn demo_page_and_token_route() {
         if let Some(b) = body {
             req = req.header("content-type", "application/json").body(b);
         }
-        let (st, b) = read(req.send().await.unwrap()).await;
+        let (st, b) = send(req).await;
         assert_eq!(st, 200, "{b}");
         let token = b["link_token"].as_str().unwrap();
         assert!(uuid::Uuid::parse_str(b["user_id"].as_str().unwrap()).is_ok());
@@ -467,14 +390,9 @@ async fn demo_page_and_token_route() {
         );
         assert_eq!(s.wget(token, "/v2/link/providers").await.0, 200);
     }
-    let (st, b) = read(
-        s.http
-            .post(s.u("/demo/token"))
-            .json(&json!({"client_user_id": "demo-alice", "provider": "oura", "redirect_url": "https://h.example/x", "on_close": "redirect"}))
-            .send()
-            .await
-            .unwrap(),
-    )
+    let demo_token = |body: Value| send(s.http.post(s.u("/demo/token")).json(&body));
+    let (st, b) = demo_token(json!({"client_user_id": "demo-alice", "provider": "oura",
+        "redirect_url": "https://h.example/x", "on_close": "redirect"}))
     .await;
     assert_eq!(st, 200, "{b}");
     let (_, info) = s
@@ -485,50 +403,22 @@ async fn demo_page_and_token_route() {
     // The same code path as the API: the user exists and duplicates are refused.
     let user = b["user_id"].as_str().unwrap();
     assert!(s.connections(user).await.is_empty());
-    let got = read(
-        s.http
-            .post(s.u("/demo/token"))
-            .json(&json!({"client_user_id": "demo-alice"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_error(&got, 400, "INVALID_REQUEST", "duplicate_user");
+    let got = demo_token(json!({"client_user_id": "demo-alice"})).await;
+    assert_error(&got, DUPLICATE_USER);
     assert_422(
-        &read(
-            s.http
-                .post(s.u("/demo/token"))
-                .json(&json!({"provider": "nope"}))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await,
+        &demo_token(json!({"provider": "nope"})).await,
         &["body", "provider"],
     );
-    assert_422(
-        &read(
-            s.http
-                .post(s.u("/demo/token"))
-                .body("{")
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await,
-        &["body"],
-    );
+    assert_422(&send(s.raw_post("/demo/token", None, "{")).await, &["body"]);
     // CORS like the widget endpoints.
     let pre = s
-        .http
-        .request(Method::OPTIONS, s.u("/demo/token"))
-        .header("origin", "https://elsewhere.example")
-        .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "content-type")
-        .send()
-        .await
-        .unwrap();
+        .preflight(
+            "/demo/token",
+            "https://elsewhere.example",
+            "POST",
+            "content-type",
+        )
+        .await;
     assert_eq!(
         header(pre.headers(), "access-control-allow-origin"),
         Some("*")
@@ -550,30 +440,14 @@ async fn logs_carry_no_secrets() {
         .token_with(json!({"redirect_url": "https://host.example/cb"}))
         .await;
     // Wrong keys, passwords, MFA codes, the hosted page with the token in its URL.
-    let _ = s
-        .http
-        .get(s.u("/v2/providers"))
-        .header(KEY_HEADER, "sk_wrong_Guess987")
-        .send()
-        .await
-        .unwrap();
-    let _ = s
-        .http
-        .get(s.u(&format!("/?token={token}&env=sandbox")))
-        .send()
-        .await
-        .unwrap();
+    s.get("/v2/providers", &[(KEY_HEADER, "sk_wrong_Guess987")])
+        .await;
+    s.get(&format!("/?token={token}&env=sandbox"), &[]).await;
     let _ = s
         .password(&token, "renpho", "user_mfa", "Hunter2-Password!")
         .await;
     s.password(&token, "renpho", "user_mfa", "pass_good").await;
-    let _ = s
-        .wpost(
-            &token,
-            "/v2/link/provider/password/renpho/complete_mfa",
-            json!({"mfa_code": "864209"}),
-        )
-        .await;
+    let _ = s.complete_mfa(&token, "renpho", "864209").await;
     // An OAuth round trip (code and state in URLs).
     let (user2, t2) = s
         .token_with(json!({"redirect_url": "https://host.example/cb"}))
@@ -619,12 +493,7 @@ async fn json_logs_are_structured_and_redacted() {
     let s = Server::start_with(Opts::default().args(&["--log-format", "json"])).await;
     let (_, token) = s.token().await;
     dist_with_widget(&s.dist());
-    let _ = s
-        .http
-        .get(s.u(&format!("/?token={token}")))
-        .send()
-        .await
-        .unwrap();
+    s.get(&format!("/?token={token}"), &[]).await;
     let _ = s
         .password(&token, "renpho", "user_good", "Secret-Pass-42")
         .await;

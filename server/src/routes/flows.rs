@@ -14,6 +14,7 @@ use link_contract::{
     AuthType, EmailRequest, ErrorBody, FlowResponse, FlowState, MfaRequest, PasswordRequest,
     ProviderMfa, ValidationErrorBody,
 };
+use serde::de::DeserializeOwned;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -33,10 +34,40 @@ pub fn widget_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(email))
 }
 
+/// The answers every attempt documents alike (the macro takes them as one type).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // only documents; never built
+enum AttemptErrors {
+    #[response(
+        status = 401,
+        description = "`invalid_token`, `token_expired` or `token_consumed`"
+    )]
+    Token(ErrorBody),
+    #[response(status = 415, description = "Not a JSON body")]
+    NotJson(ErrorBody),
+    #[response(status = 429, description = "`too_many_attempts`: the token is locked")]
+    Locked(ErrorBody),
+}
+
 /// Token checks shared by the three endpoints: expired, consumed, then locked.
 fn check_token(row: &TokenRow) -> AppResult<()> {
     row.ensure_usable(now_ms())?;
     row.ensure_unlocked()
+}
+
+/// What every attempt checks before it is settled, in the contract's precedence: the token,
+/// then the provider, then the body.
+fn open_attempt<'a, T: DeserializeOwned>(
+    state: &'a AppState,
+    row: &TokenRow,
+    slug: &str,
+    auth_type: AuthType,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> AppResult<(&'a Provider, T)> {
+    check_token(row)?;
+    let provider = flow_provider(state, row, slug, auth_type)?;
+    Ok((provider, parse_json(headers, body)?))
 }
 
 /// Settles one attempt. `decide` sees the token as re-read inside the transaction and returns
@@ -140,10 +171,8 @@ async fn settle(
     responses(
         (status = 200, description = "`success`, `pending_provider_mfa`, or `error` with `error_type`", body = FlowResponse),
         (status = 400, description = "Missing link token, or `invalid_provider`", body = ErrorBody),
-        (status = 401, description = "`invalid_token`, `token_expired` or `token_consumed`", body = ErrorBody),
-        (status = 415, description = "Not a JSON body", body = ErrorBody),
         (status = 422, description = "Invalid body or unknown provider", body = ValidationErrorBody),
-        (status = 429, description = "`too_many_attempts`: the token is locked", body = ErrorBody),
+        AttemptErrors,
     ),
     security(("link_token" = []))
 )]
@@ -154,9 +183,8 @@ async fn password(
     headers: HeaderMap,
     body: Bytes,
 ) -> AppResult<Json<FlowResponse>> {
-    check_token(&row)?;
-    let provider = flow_provider(&state, &row, &slug, AuthType::Password)?;
-    let req: PasswordRequest = parse_json(&headers, &body)?;
+    let (provider, req): (_, PasswordRequest) =
+        open_attempt(&state, &row, &slug, AuthType::Password, &headers, &body)?;
     let resp = settle(&state, &row.token_hash, provider, "password", |_| {
         Ok((
             sandbox::password_outcome(
@@ -180,10 +208,8 @@ async fn password(
     responses(
         (status = 200, description = "`success`, or `error` (`incorrect_mfa_code`, retry allowed)", body = FlowResponse),
         (status = 400, description = "Missing link token, or `invalid_provider` (also: no MFA challenge pending for this provider on this token)", body = ErrorBody),
-        (status = 401, description = "`invalid_token`, `token_expired` or `token_consumed`", body = ErrorBody),
-        (status = 415, description = "Not a JSON body", body = ErrorBody),
         (status = 422, description = "Invalid body or unknown provider", body = ValidationErrorBody),
-        (status = 429, description = "`too_many_attempts`: the token is locked", body = ErrorBody),
+        AttemptErrors,
     ),
     security(("link_token" = []))
 )]
@@ -194,9 +220,8 @@ async fn complete_mfa(
     headers: HeaderMap,
     body: Bytes,
 ) -> AppResult<Json<FlowResponse>> {
-    check_token(&row)?;
-    let provider = flow_provider(&state, &row, &slug, AuthType::Password)?;
-    let req: MfaRequest = parse_json(&headers, &body)?;
+    let (provider, req): (_, MfaRequest) =
+        open_attempt(&state, &row, &slug, AuthType::Password, &headers, &body)?;
     let resp = settle(&state, &row.token_hash, provider, "mfa", |row| {
         match (&row.mfa_provider, &row.mfa_external_id) {
             (Some(p), Some(ext)) if *p == provider.slug => {
@@ -220,10 +245,8 @@ async fn complete_mfa(
     responses(
         (status = 200, description = "`success`, or `error` (`provider_credential_error`, `unsupported_region`)", body = FlowResponse),
         (status = 400, description = "Missing link token, or `invalid_provider`", body = ErrorBody),
-        (status = 401, description = "`invalid_token`, `token_expired` or `token_consumed`", body = ErrorBody),
-        (status = 415, description = "Not a JSON body", body = ErrorBody),
         (status = 422, description = "Invalid body (e.g. a malformed email) or unknown provider", body = ValidationErrorBody),
-        (status = 429, description = "`too_many_attempts`: the token is locked", body = ErrorBody),
+        AttemptErrors,
     ),
     security(("link_token" = []))
 )]
@@ -234,9 +257,8 @@ async fn email(
     headers: HeaderMap,
     body: Bytes,
 ) -> AppResult<Json<FlowResponse>> {
-    check_token(&row)?;
-    let provider = flow_provider(&state, &row, &slug, AuthType::Email)?;
-    let req: EmailRequest = parse_json(&headers, &body)?;
+    let (provider, req): (_, EmailRequest) =
+        open_attempt(&state, &row, &slug, AuthType::Email, &headers, &body)?;
     if !sandbox::is_valid_email(&req.email) {
         return Err(AppError::validation(
             &["body", "email"],

@@ -10,7 +10,7 @@ use std::{
     time::Duration,
 };
 
-use reqwest::{header::HeaderMap, Client, Method, Response, StatusCode};
+use reqwest::{header::HeaderMap, Client, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
 
 pub const TOKEN_HEADER: &str = "x-vital-link-token";
@@ -79,6 +79,21 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_link-server")
 }
 
+/// The binary with its output piped and none of the caller's LINK_* settings, which must not
+/// leak into a test server.
+pub fn command() -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, _) in std::env::vars() {
+        if k.starts_with("LINK_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd
+}
+
 pub fn client() -> Client {
     Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -99,7 +114,7 @@ impl Server {
             .clone()
             .unwrap_or_else(|| Arc::new(tempfile::tempdir().unwrap()));
         let db = format!("sqlite://{}", dir.path().join("link.db").display());
-        let mut cmd = Command::new(bin());
+        let mut cmd = command();
         cmd.args(["--addr", "127.0.0.1:0", "--api-key", &opts.api_key]);
         if !opts.default_database {
             cmd.args(["--database-url", &db]);
@@ -112,16 +127,7 @@ impl Server {
             &dir.path().join("dist").display().to_string(),
         ])
         .args(&opts.args)
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-        // The caller's LINK_* settings must not leak into a test server.
-        for (k, _) in std::env::vars() {
-            if k.starts_with("LINK_") {
-                cmd.env_remove(k);
-            }
-        }
+        .env_remove("RUST_LOG");
         for (k, v) in &opts.env {
             cmd.env(k, v);
         }
@@ -210,17 +216,47 @@ impl Server {
         if let Some(b) = body {
             req = req.json(&b);
         }
-        read(req.send().await.unwrap()).await
+        send(req).await
+    }
+
+    /// `POST /v2/user`.
+    pub async fn post_user(&self, client_user_id: &str) -> (StatusCode, Value) {
+        self.api(
+            Method::POST,
+            "/v2/user",
+            Some(json!({ "client_user_id": client_user_id })),
+        )
+        .await
+    }
+
+    /// `POST /v2/link/token`.
+    pub async fn post_token(&self, body: Value) -> (StatusCode, Value) {
+        self.api(Method::POST, "/v2/link/token", Some(body)).await
+    }
+
+    /// `POST /v2/link/token/isValid`.
+    pub async fn is_valid(&self, token: &str) -> (StatusCode, Value) {
+        self.api(
+            Method::POST,
+            "/v2/link/token/isValid",
+            Some(json!({ "token": token })),
+        )
+        .await
+    }
+
+    /// `POST /v2/link/connect/demo`.
+    pub async fn connect_demo(&self, user_id: &str, provider: &str) -> (StatusCode, Value) {
+        self.api(
+            Method::POST,
+            "/v2/link/connect/demo",
+            Some(json!({ "user_id": user_id, "provider": provider })),
+        )
+        .await
     }
 
     pub async fn create_user(&self) -> String {
-        let id = format!("client-{}", uuid::Uuid::new_v4());
         let (s, b) = self
-            .api(
-                Method::POST,
-                "/v2/user",
-                Some(json!({ "client_user_id": id })),
-            )
+            .post_user(&format!("client-{}", uuid::Uuid::new_v4()))
             .await;
         assert_eq!(s, 200, "{b}");
         b["user_id"].as_str().unwrap().to_string()
@@ -235,7 +271,7 @@ impl Server {
                 body[k] = v;
             }
         }
-        let (s, b) = self.api(Method::POST, "/v2/link/token", Some(body)).await;
+        let (s, b) = self.post_token(body).await;
         assert_eq!(s, 200, "{b}");
         (user, b["link_token"].as_str().unwrap().to_string())
     }
@@ -255,28 +291,54 @@ impl Server {
     // -- widget calls (link token) -----------------------------------------------------------
 
     pub async fn wget(&self, token: &str, path: &str) -> (StatusCode, Value) {
-        read(
+        send(self.http.get(self.u(path)).header(TOKEN_HEADER, token)).await
+    }
+
+    pub async fn wpost(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        send(
             self.http
-                .get(self.u(path))
+                .post(self.u(path))
                 .header(TOKEN_HEADER, token)
-                .send()
-                .await
-                .unwrap(),
+                .json(&body),
         )
         .await
     }
 
-    pub async fn wpost(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        read(
-            self.http
-                .post(self.u(path))
-                .header(TOKEN_HEADER, token)
-                .json(&body)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await
+    /// A plain GET of `path` with these headers (no credential unless one is among them).
+    pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> Response {
+        let mut req = self.http.get(self.u(path));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send().await.unwrap()
+    }
+
+    /// A POST whose body is sent as is, with the given `Content-Type` if any and no credential
+    /// (the caller adds the one it tests).
+    pub fn raw_post(&self, path: &str, content_type: Option<&str>, body: &str) -> RequestBuilder {
+        let req = self.http.post(self.u(path)).body(body.to_string());
+        match content_type {
+            Some(ct) => req.header("content-type", ct),
+            None => req,
+        }
+    }
+
+    /// A CORS preflight from `origin` asking for `method` with `headers`.
+    pub async fn preflight(
+        &self,
+        path: &str,
+        origin: &str,
+        method: &str,
+        headers: &str,
+    ) -> Response {
+        self.http
+            .request(Method::OPTIONS, self.u(path))
+            .header("origin", origin)
+            .header("access-control-request-method", method)
+            .header("access-control-request-headers", headers)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn password(
@@ -292,6 +354,26 @@ impl Server {
             json!({ "username": user, "password": pass }),
         )
         .await
+    }
+
+    pub async fn complete_mfa(
+        &self,
+        token: &str,
+        provider: &str,
+        mfa_code: &str,
+    ) -> (StatusCode, Value) {
+        self.wpost(
+            token,
+            &format!("/v2/link/provider/password/{provider}/complete_mfa"),
+            json!({ "mfa_code": mfa_code }),
+        )
+        .await
+    }
+
+    /// `body` is `{email, region?}`.
+    pub async fn email(&self, token: &str, provider: &str, body: Value) -> (StatusCode, Value) {
+        self.wpost(token, &format!("/v2/link/provider/email/{provider}"), body)
+            .await
     }
 
     pub async fn link_state(&self, token: &str) -> (StatusCode, Value) {
@@ -312,9 +394,27 @@ pub async fn read(resp: Response) -> (StatusCode, Value) {
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-/// Asserts a `{"detail": {...}}` error body.
+/// Sends a request; status and JSON body as `read` gives them.
+pub async fn send(req: RequestBuilder) -> (StatusCode, Value) {
+    read(req.send().await.unwrap()).await
+}
+
+/// A row of the contract's error table: (status, error_code, error_type).
+pub type ErrorRow = (u16, &'static str, &'static str);
+
+pub const MISSING_LINK_TOKEN: ErrorRow = (400, "MISSING_LINK_TOKEN", "invalid_token");
+pub const INVALID_TOKEN: ErrorRow = (401, "INVALID_REQUEST", "invalid_token");
+pub const TOKEN_EXPIRED: ErrorRow = (401, "INVALID_REQUEST", "token_expired");
+pub const TOKEN_CONSUMED: ErrorRow = (401, "INVALID_REQUEST", "token_consumed");
+pub const INVALID_PROVIDER: ErrorRow = (400, "INVALID_PROVIDER", "invalid_provider");
+pub const INVALID_USER_ID: ErrorRow = (400, "INVALID_USER_ID", "invalid_user_id");
+pub const DUPLICATE_USER: ErrorRow = (400, "INVALID_REQUEST", "duplicate_user");
+pub const TOO_MANY_ATTEMPTS: ErrorRow = (429, "RATE_LIMIT_EXCEEDED", "too_many_attempts");
+pub const NOT_FOUND: ErrorRow = (404, "NOT_FOUND", "not_found");
+
+/// Asserts a `{"detail": {...}}` error body of that row.
 #[track_caller]
-pub fn assert_error(got: &(StatusCode, Value), status: u16, code: &str, ty: &str) {
+pub fn assert_error(got: &(StatusCode, Value), (status, code, ty): ErrorRow) {
     assert_eq!(got.0.as_u16(), status, "body: {}", got.1);
     assert_eq!(got.1["detail"]["error_code"], code, "body: {}", got.1);
     assert_eq!(got.1["detail"]["error_type"], ty, "body: {}", got.1);
