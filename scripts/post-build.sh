@@ -66,18 +66,17 @@ for js in "$STAGE"/*.js; do
   if [ "$name" = initialize.js ]; then minify "$name"; else minify "$name" --module; fi
 done
 
-# Precompressed forms, at the levels the size budget is measured at. Deterministic: node's gzip
-# header carries no time stamp.
+# Precompressed forms, by the same function the size budget measures with (bench/lib/sizes.js),
+# so the bytes sent are the bytes counted. Deterministic: node's gzip header has no time stamp.
 node -e '
-  const fs = require("fs"), path = require("path"), zlib = require("zlib");
+  const fs = require("fs"), path = require("path");
+  const { compress } = require(process.argv[2]);
   const dir = process.argv[1];
   for (const name of fs.readdirSync(dir)) {
     if (!/\.(js|wasm|html|css|svg)$/.test(name)) continue;
-    const file = path.join(dir, name), buf = fs.readFileSync(file);
-    fs.writeFileSync(file + ".br", zlib.brotliCompressSync(buf, { params: {
-      [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
-      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length,
-    } }));
-    fs.writeFileSync(file + ".gz", zlib.gzipSync(buf, { level: 9 }));
+    const file = path.join(dir, name);
+    const c = compress(fs.readFileSync(file));
+    fs.writeFileSync(file + ".br", c.brotli);
+    fs.writeFileSync(file + ".gz", c.gzip);
   }
-' "$STAGE"
+' "$STAGE" "$ROOT/bench/lib/sizes.js"

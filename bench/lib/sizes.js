@@ -20,17 +20,23 @@ function listFiles(dir, base = dir) {
   return out.sort();
 }
 
-function compressedSizes(buf) {
+/** `buf` as gzip -9 and brotli -11: what the size budget measures, and what the build's
+ * post-build hook (scripts/post-build.sh) writes beside each file for link-server to send. */
+function compress(buf) {
   return {
-    raw: buf.length,
-    gzip: zlib.gzipSync(buf, { level: 9 }).length,
+    gzip: zlib.gzipSync(buf, { level: 9 }),
     brotli: zlib.brotliCompressSync(buf, {
       params: {
         [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
         [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length,
       },
-    }).length,
+    }),
   };
+}
+
+function compressedSizes(buf) {
+  const c = compress(buf);
+  return { raw: buf.length, gzip: c.gzip.length, brotli: c.brotli.length };
 }
 
 /** Sizes of the downloadable files of a build directory: {dir, files:[{name,raw,gzip,brotli}], total}. */
@@ -51,4 +57,4 @@ function roundUpBudget(bytes) {
   return Math.ceil(bytes / BUDGET_STEP) * BUDGET_STEP;
 }
 
-module.exports = { measureDir, compressedSizes, roundUpBudget, BUDGET_STEP, EXCLUDE };
+module.exports = { measureDir, compress, compressedSizes, roundUpBudget, BUDGET_STEP, EXCLUDE };
