@@ -82,10 +82,11 @@ pub fn read<T: FromJson>(answer: Result<(u16, String), ApiError>) -> Result<T, A
     json::parse(&text).ok_or(ApiError::BadResponse { status })
 }
 
-/// The path and JSON body of a request of the flow (all but [`Request::Load`], which is three).
-pub fn route(req: &Request) -> (String, Option<String>) {
+/// The path and JSON body of a request of the flow; `None` for [`Request::Load`], which is
+/// three requests ([`Api::initial`]).
+pub fn route(req: &Request) -> Option<(String, Option<String>)> {
     let (path, body): (&[&str], _) = match req {
-        Request::Load => (&["/v2/link/token/info"], None),
+        Request::Load => return None,
         Request::Password {
             provider,
             username,
@@ -116,7 +117,7 @@ pub fn route(req: &Request) -> (String, Option<String>) {
         ),
         Request::OauthUrl { provider } => (&["/v2/link/provider/oauth/", provider], None),
     };
-    (path.concat(), body)
+    Some((path.concat(), body))
 }
 
 /// Everything the widget needs before its first real screen.
@@ -251,7 +252,8 @@ mod tests {
             username: "a\"b".into(),
             password: "p".into(),
             region: None,
-        });
+        })
+        .unwrap();
         assert_eq!(path, "/v2/link/provider/password/peloton");
         assert_eq!(
             body.as_deref(),
@@ -260,20 +262,24 @@ mod tests {
         let (path, body) = route(&Request::Mfa {
             provider: "peloton".into(),
             code: "123456".into(),
-        });
+        })
+        .unwrap();
         assert_eq!(path, "/v2/link/provider/password/peloton/complete_mfa");
         assert_eq!(body.as_deref(), Some(r#"{"mfa_code":"123456"}"#));
         let (path, body) = route(&Request::Email {
             provider: "freestyle_libre".into(),
             email: "a@b.co".into(),
             region: Some("ca".into()),
-        });
+        })
+        .unwrap();
         assert_eq!(path, "/v2/link/provider/email/freestyle_libre");
         assert_eq!(body.as_deref(), Some(r#"{"email":"a@b.co","region":"ca"}"#));
         let (path, body) = route(&Request::OauthUrl {
             provider: "fitbit".into(),
-        });
+        })
+        .unwrap();
         assert_eq!(path, "/v2/link/provider/oauth/fitbit");
         assert_eq!(body, None);
+        assert_eq!(route(&Request::Load), None);
     }
 }

@@ -196,7 +196,7 @@ impl Ctrl {
 
     async fn call(&self, req: Request) -> Msg {
         let api = &self.0.api;
-        if matches!(req, Request::Load) {
+        let Some((path, body)) = api::route(&req) else {
             return match api.initial().await {
                 Ok(i) => Msg::Loaded {
                     info: i.info,
@@ -205,8 +205,7 @@ impl Ctrl {
                 },
                 Err(e) => Msg::LoadFailed(e),
             };
-        }
-        let (path, body) = api::route(&req);
+        };
         let answer = api.send(&path, body).await;
         match req {
             Request::OauthUrl { .. } => Msg::OauthUrl(api::read(answer)),
@@ -287,8 +286,7 @@ impl Ctrl {
         };
         let mut drawn = i.drawn.borrow_mut();
         if drawn.page.as_ref() != Some(&page) {
-            let origin = host::origin();
-            let logo = |l: &str| logo_src(&i.api, &origin, l);
+            let logo = self.logos();
             let markup = {
                 let f = i.flow.borrow();
                 Markup::page(
@@ -392,6 +390,12 @@ impl Ctrl {
         }
     }
 
+    /// Where the logos of a drawing load from (the page's origin read once per drawing).
+    fn logos(&self) -> impl Fn(&str) -> Option<String> + '_ {
+        let origin = host::origin();
+        move |l| logo_src(&self.0.api, &origin, l)
+    }
+
     /// The picker's rows for the current query, and the no-results line.
     fn filter(&self) {
         let i = &self.0;
@@ -400,8 +404,7 @@ impl Ctrl {
         };
         let f = i.flow.borrow();
         let visible = search::filter(&f.providers, &i.query.borrow());
-        let origin = host::origin();
-        let logo = |l: &str| logo_src(&i.api, &origin, l);
+        let logo = self.logos();
         list.set_inner_html(&Markup::provider_rows(
             visible.iter().map(|&n| &f.providers[n]),
             &logo,
