@@ -94,6 +94,11 @@ impl Mounted {
         self.root.active_element()
     }
 
+    /// Whether `el` is the focused element of the widget's shadow root.
+    fn has_focus(&self, el: &HtmlElement) -> bool {
+        self.active().is_some_and(|a| a.is_same_node(Some(el)))
+    }
+
     /// The names of the reports sent to initialize.js, as "kind" or "event:NAME".
     fn reports(&self) -> Vec<String> {
         self.events
@@ -236,10 +241,7 @@ async fn agreement_names_the_team_links_policies_and_continues() {
     // Continue has focus and leads to the picker.
     let cont = m.get("button.vl-primary");
     assert_eq!(cont.text_content().unwrap(), "Continue");
-    assert!(
-        m.active().is_some_and(|a| a.is_same_node(Some(&cont))),
-        "Continue is focused"
-    );
+    assert!(m.has_focus(&cont), "Continue is focused");
     cont.click();
     settle().await;
     assert!(m.q("input[type=search]").is_some());
@@ -273,31 +275,19 @@ async fn picker_keyboard_arrows_slash_and_select() {
     let m = mount(Screen::Picker, true);
     settle().await;
     let search = m.get("input[type=search]");
-    assert!(
-        m.active().is_some_and(|a| a.is_same_node(Some(&search))),
-        "search has focus"
-    );
+    assert!(m.has_focus(&search), "search has focus");
     let buttons = m.all("button.vl-provider");
     m.key(&search, "ArrowDown", false);
-    assert!(m
-        .active()
-        .is_some_and(|a| a.is_same_node(Some(&buttons[0]))));
+    assert!(m.has_focus(&buttons[0]));
     m.key(&buttons[0], "ArrowDown", false);
-    assert!(m
-        .active()
-        .is_some_and(|a| a.is_same_node(Some(&buttons[1]))));
+    assert!(m.has_focus(&buttons[1]));
     m.key(&buttons[1], "ArrowUp", false);
-    assert!(m
-        .active()
-        .is_some_and(|a| a.is_same_node(Some(&buttons[0]))));
+    assert!(m.has_focus(&buttons[0]));
     m.key(&buttons[0], "ArrowUp", false);
-    assert!(m.active().is_some_and(|a| a.is_same_node(Some(&search))));
+    assert!(m.has_focus(&search));
     let _ = buttons[2].focus();
     m.key(&buttons[2], "/", false);
-    assert!(
-        m.active().is_some_and(|a| a.is_same_node(Some(&search))),
-        "/ focuses search"
-    );
+    assert!(m.has_focus(&search), "/ focuses search");
     // Enter on a focused button activates it (native); the click selects the provider.
     buttons[2].click();
     settle().await;
@@ -493,15 +483,9 @@ async fn focus_is_trapped_in_the_modal_and_escape_closes() {
     let (first, last) = (focusable.first().unwrap(), focusable.last().unwrap());
     let _ = last.focus();
     m.key(last, "Tab", false);
-    assert!(
-        m.active().is_some_and(|a| a.is_same_node(Some(first))),
-        "Tab wraps to the first"
-    );
+    assert!(m.has_focus(first), "Tab wraps to the first");
     m.key(first, "Tab", true);
-    assert!(
-        m.active().is_some_and(|a| a.is_same_node(Some(last))),
-        "Shift+Tab wraps to the last"
-    );
+    assert!(m.has_focus(last), "Shift+Tab wraps to the last");
     m.key(&dialog, "Escape", false);
     settle().await;
     assert!(
