@@ -7,7 +7,7 @@ use link_contract::{
     MfaMethod, RedirectPolicy, TeamLinkConfig,
 };
 
-use crate::{api::ApiError, i18n::Lang, meta::Meta};
+use crate::{api::ApiError, i18n::Lang, meta::Meta, url::web_url};
 
 /// The views of the contract (section 7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -243,6 +243,37 @@ pub enum Msg {
     Retry,
 }
 
+impl Msg {
+    /// The password form's message from its fields (the username without surrounding spaces;
+    /// an empty region is none).
+    pub fn password(username: &str, password: String, region: String) -> Msg {
+        Msg::SubmitPassword {
+            username: username.trim().to_owned(),
+            password,
+            region: non_empty(region),
+        }
+    }
+
+    /// The MFA form's message: the code without spaces (people type "123 456"); `None` when
+    /// nothing was typed.
+    pub fn mfa(code: &str) -> Option<Msg> {
+        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        (!code.is_empty()).then_some(Msg::SubmitMfa(code))
+    }
+
+    /// The email form's message.
+    pub fn email(email: &str, region: String) -> Msg {
+        Msg::SubmitEmail {
+            email: email.trim().to_owned(),
+            region: non_empty(region),
+        }
+    }
+}
+
+fn non_empty(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
 /// What the widget must do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -272,6 +303,15 @@ const INLINE_ERRORS: &[&str] = &[
     "unsupported_region",
     "invalid_input",
 ];
+
+/// Whether an error of `error_type` is one the user fixes in the form.
+pub fn is_inline_error(error_type: &str) -> bool {
+    INLINE_ERRORS.contains(&error_type)
+}
+
+/// `error_type` of a URL from the API that the widget refuses to navigate to (`javascript:`,
+/// `data:`, ...).
+pub const UNSAFE_URL: &str = "unsafe_url";
 
 /// Error types a Retry cannot fix.
 const FINAL_ERRORS: &[&str] = &[
@@ -354,10 +394,21 @@ impl Flow {
                 providers,
             } => {
                 if self.screen == Screen::Loading {
+                    // Only an http(s) redirect_url is ever navigated to; the server refuses
+                    // others, so one here means the answer cannot be trusted.
+                    let unsafe_redirect = info
+                        .redirect_url
+                        .as_deref()
+                        .is_some_and(|u| web_url(u).is_none());
                     self.info = info;
                     self.team = Some(team);
                     self.providers = providers;
-                    self.go(Screen::Agreement, &mut fx);
+                    if unsafe_redirect {
+                        self.info.redirect_url = None;
+                        self.fail(&unsafe_url("redirect_url"), None, &mut fx);
+                    } else {
+                        self.go(Screen::Agreement, &mut fx);
+                    }
                 }
             }
             Msg::LoadFailed(e) => {
@@ -827,7 +878,14 @@ impl Flow {
             Ok(LinkProvider {
                 oauth_url: Some(url),
                 ..
-            }) => url,
+            }) if web_url(&url).is_some() => url,
+            Ok(LinkProvider {
+                oauth_url: Some(_), ..
+            }) => {
+                let e = unsafe_url("oauth_url");
+                let retry = self.retry_for(&e);
+                return self.fail(&e, retry, fx);
+            }
             Ok(_) => {
                 let e = ApiError::BadResponse { status: 200 };
                 let retry = self.retry_for(&e);
@@ -898,6 +956,15 @@ impl Flow {
                 Meta::new().with("view", to.name()),
             ));
         }
+    }
+}
+
+/// The error for a URL from the API that is not `http(s)` (it is never navigated to).
+fn unsafe_url(field: &str) -> ApiError {
+    ApiError::Link {
+        status: 200,
+        error_type: UNSAFE_URL.into(),
+        message: ["The API's ", field, " is not an http(s) URL."].concat(),
     }
 }
 

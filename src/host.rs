@@ -1,6 +1,6 @@
-//! The browser facilities the widget needs besides drawing: performance marks, timeouts,
-//! `fetch`, the OAuth popup, navigation, the channel back to `initialize.js`, and a few DOM
-//! queries.
+//! The browser facilities the widget needs besides drawing and HTTP: performance marks,
+//! timeouts, the OAuth popup, navigation, the channel back to `initialize.js`, and a few DOM
+//! queries (focus).
 
 use std::{cell::RefCell, rc::Rc};
 
@@ -21,52 +21,6 @@ pub async fn sleep(ms: i32) {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// One Link API request with the link token: `(status, body)`, or `None` when there was no
-/// answer (server down, CORS, offline) or none within `timeout_ms` (the request is aborted).
-/// Plain `fetch` through web-sys: a full HTTP client crate costs more bytes than it saves.
-pub async fn fetch_text(
-    url: &str,
-    token: &str,
-    json_body: Option<&str>,
-    timeout_ms: i32,
-) -> Option<(u16, String)> {
-    use wasm_bindgen_futures::JsFuture;
-    let window = web_sys::window()?;
-    let init = web_sys::RequestInit::new();
-    let headers = web_sys::Headers::new().ok()?;
-    headers.set(link_contract::LINK_TOKEN_HEADER, token).ok()?;
-    if let Some(body) = json_body {
-        init.set_method("POST");
-        headers.set("content-type", "application/json").ok()?;
-        init.set_body(&JsValue::from_str(body));
-    }
-    init.set_headers(&headers);
-    init.set_mode(web_sys::RequestMode::Cors);
-    init.set_credentials(web_sys::RequestCredentials::Omit);
-    let abort = web_sys::AbortController::new().ok()?;
-    init.set_signal(Some(&abort.signal()));
-    let timer = Closure::once(move || abort.abort());
-    let timer_id = window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            timer.as_ref().unchecked_ref(),
-            timeout_ms,
-        )
-        .ok()?;
-    let answer = async {
-        let resp: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-            .await
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        let text = JsFuture::from(resp.text().ok()?).await.ok()?.as_string()?;
-        Some((resp.status(), text))
-    }
-    .await;
-    window.clear_timeout_with_handle(timer_id);
-    drop(timer);
-    answer
 }
 
 /// Sends the top page (or, hosted, this tab) to `url`.
@@ -170,27 +124,6 @@ pub fn active_element(node: &web_sys::Node) -> Option<web_sys::Element> {
         .ok()
         .and_then(|r| r.active_element())
         .or_else(|| web_sys::window()?.document()?.active_element())
-}
-
-/// For a delegated click: the `attr` value of the clicked element or of its nearest ancestor
-/// that has one.
-pub fn clicked(ev: &web_sys::Event, attr: &str) -> Option<String> {
-    ev.target()?
-        .dyn_into::<web_sys::Element>()
-        .ok()?
-        .closest(&["[", attr, "]"].concat())
-        .ok()??
-        .get_attribute(attr)
-}
-
-/// A new element of the page's document.
-pub fn element<T: JsCast>(tag: &str) -> T {
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .expect_throw("a document");
-    doc.create_element(tag)
-        .expect_throw("a valid tag")
-        .unchecked_into()
 }
 
 /// The page's origin (`https://app.example`), or empty where there is none.

@@ -1,27 +1,35 @@
-//! The Vital Link widget, compiled to WebAssembly.
+//! The Vital Link widget, compiled to WebAssembly: a Leptos client-side app.
 //!
 //! `js/initialize.js` defines `window.Vital`, loads this module and calls [`open_widget`] with a
-//! container inside the widget's shadow root. The flow is plain Rust in [`flow`]; [`page`] says
-//! what each screen shows and [`markup`] writes it as HTML; [`screens`] puts it on screen and
-//! runs the flow's effects; all HTTP is in [`api`].
+//! container inside the widget's shadow root. The session's rules are plain Rust in [`flow`];
+//! [`ctrl`] runs the flow's effects; [`screens`] and [`components`] draw it; all HTTP is in
+//! [`api`].
 
 pub mod api;
+pub mod components;
+pub mod ctrl;
 pub mod flow;
 pub mod host;
 pub mod i18n;
-pub mod json;
-pub mod markup;
 pub mod meta;
-pub mod page;
 pub mod screens;
 pub mod search;
+pub mod url;
 
+use std::{cell::Cell, rc::Rc};
+
+use leptos::{
+    mount::mount_to, mount::UnmountHandle, prelude::*, tachys::view::any_view::AnyViewState,
+};
 use wasm_bindgen::prelude::*;
 
 use crate::{
+    api::Api,
+    ctrl::{Ctrl, Mode},
+    flow::Effect,
     host::Emitter,
     i18n::Lang,
-    screens::{Ctrl, Mode},
+    screens::App,
 };
 
 /// The widget's stylesheet, adopted by the shadow root as a constructed stylesheet (no inline
@@ -31,22 +39,68 @@ pub fn widget_css() -> String {
     include_str!("../style/widget.css").to_owned()
 }
 
-/// A mounted widget; `unmount` removes everything it rendered and stops its work.
+/// The widget mounted in a container: its controller, and the handle whose drop removes every
+/// node and listener the app made.
+pub struct Widget {
+    pub ctrl: Ctrl,
+    handle: Option<UnmountHandle<AnyViewState>>,
+}
+
+impl Widget {
+    /// Mounts the app into `container`; returns it with the effects that start the session
+    /// (the caller runs them: tests set up a screen instead).
+    pub fn mount(
+        container: web_sys::HtmlElement,
+        api: Api,
+        emitter: Emitter,
+        lang: Lang,
+        mode: Mode,
+    ) -> (Widget, Vec<Effect>) {
+        // The controller's signals must belong to the app's owner, to go with it on unmount.
+        let made = Rc::new(Cell::new(None));
+        let slot = made.clone();
+        let handle = mount_to(container, move || {
+            let (ctrl, fx) = Ctrl::new(api, emitter, lang, mode);
+            slot.set(Some((ctrl, fx)));
+            view! { <App ctrl /> }.into_any()
+        });
+        let (ctrl, fx) = made.take().expect_throw("mount_to builds the app at once");
+        let widget = Widget {
+            ctrl,
+            handle: Some(handle),
+        };
+        (widget, fx)
+    }
+
+    /// Stops polling, closes the popup, aborts requests and removes everything rendered.
+    pub fn unmount(&mut self) {
+        self.ctrl.dispose();
+        self.handle.take();
+    }
+}
+
+impl Drop for Widget {
+    fn drop(&mut self) {
+        self.unmount();
+    }
+}
+
+/// A mounted widget as `initialize.js` holds it.
 #[wasm_bindgen]
 pub struct WidgetSession {
-    ctrl: Ctrl,
+    widget: Widget,
 }
 
 #[wasm_bindgen]
 impl WidgetSession {
     /// Removes everything the widget rendered and stops its polling and popup.
     pub fn unmount(&mut self) {
-        self.ctrl.unmount();
+        self.widget.unmount();
     }
 
     /// Closes the widget as its Close button does (`exit()` of the JavaScript handler).
     pub fn close(&self) {
-        self.ctrl.send(flow::Msg::Close);
+        self.widget.ctrl.send(flow::Msg::Close);
     }
 }
 
@@ -65,15 +119,15 @@ pub fn open_widget(
     hosted: bool,
 ) -> WidgetSession {
     host::mark("vital-link:", "mount");
-    let api = api::Api::new(api_base, link_token);
+    let api = Api::new(api_base, link_token);
     let mode = Mode { modal, hosted };
-    let (ctrl, fx) = Ctrl::new(
-        &container,
+    let (widget, fx) = Widget::mount(
+        container,
         api,
         Emitter::new(emit),
         Lang::from_tag(&locale),
         mode,
     );
-    ctrl.run(fx);
-    WidgetSession { ctrl }
+    widget.ctrl.run(fx);
+    WidgetSession { widget }
 }

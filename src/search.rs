@@ -42,20 +42,42 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// Whether `provider` matches the (already folded) query: every word of the query must start
-/// a word of the name or slug, or appear inside them.
-pub fn matches(provider: &LinkProvider, folded_query: &str) -> bool {
-    let q = folded_query.trim();
-    if q.is_empty() {
-        return true;
+/// The catalog folded once, so a keystroke only compares bytes.
+pub struct Index {
+    /// Per provider: its folded name and slug, and the same without spaces.
+    entries: Vec<(String, String)>,
+}
+
+impl Index {
+    pub fn new(providers: &[LinkProvider]) -> Self {
+        let entries = providers
+            .iter()
+            .map(|p| {
+                let hay = [fold(&p.name), " ".into(), fold(&p.slug)].concat();
+                let compact = hay.chars().filter(|c| !c.is_whitespace()).collect();
+                (hay, compact)
+            })
+            .collect();
+        Index { entries }
     }
-    let hay = [fold(&provider.name), " ".into(), fold(&provider.slug)].concat();
-    let compact: String = hay.chars().filter(|c| !c.is_whitespace()).collect();
-    q.split_whitespace().all(|w| contains(&hay, w))
-        || contains(
-            &compact,
-            &q.chars().filter(|c| !c.is_whitespace()).collect::<String>(),
-        )
+
+    /// Indices of the providers matching `query`, in catalog order: every word of the query
+    /// appears in the name or slug, or the query without spaces appears in them without
+    /// spaces ("googlefit").
+    pub fn filter(&self, query: &str) -> Vec<usize> {
+        let q = fold(query);
+        let q = q.trim();
+        let words: Vec<&str> = q.split_whitespace().collect();
+        let compact: String = q.chars().filter(|c| !c.is_whitespace()).collect();
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, (hay, hay_compact))| {
+                words.iter().all(|w| contains(hay, w)) || contains(hay_compact, &compact)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
 }
 
 /// Whether `needle` occurs in `hay`. Byte windows are enough for names this short, and cost
@@ -68,15 +90,9 @@ fn contains(hay: &str, needle: &str) -> bool {
             .any(|w| w == needle.as_bytes())
 }
 
-/// Indices of the providers matching `query`, in catalog order.
+/// Indices of the providers matching `query`, in catalog order (see [`Index::filter`]).
 pub fn filter(providers: &[LinkProvider], query: &str) -> Vec<usize> {
-    let q = fold(query);
-    providers
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| matches(p, &q))
-        .map(|(i, _)| i)
-        .collect()
+    Index::new(providers).filter(query)
 }
 
 #[cfg(test)]

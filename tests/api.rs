@@ -1,11 +1,8 @@
-//! The API module's parsing as it runs in the browser (JSON.parse + the readers in `json`).
+//! The API module's JSON reading as it runs in the browser (serde_json in the wasm).
 #![cfg(target_arch = "wasm32")]
 
 use link_contract::{AuthType, FlowResponse, FlowState, MfaMethod};
-use link_widget::{
-    api::{map_error, ApiError},
-    json::{parse, ProviderList},
-};
+use link_widget::api::{map_error, read, read_providers, ApiError};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -32,12 +29,14 @@ fn error_bodies_map_to_typed_errors() {
 
 #[wasm_bindgen_test]
 fn responses_parse_with_defaults_nulls_and_unknown_fields() {
-    let ProviderList(list) = parse(
+    let list = read_providers(Ok((
+        200,
         r#"[{"id":7,"name":"Peloton","slug":"peloton","auth_type":"password","oauth_url":null,
              "form_components":{"username_label":"Email","regions":[{"code":"us","name":"US"}]},
              "new_field":true},
-            {"id":8,"name":"Future","slug":"future","auth_type":"telepathy"}]"#,
-    )
+            {"id":8,"name":"Future","slug":"future","auth_type":"telepathy"}]"#
+            .into(),
+    )))
     .expect("provider list parses");
     assert_eq!(
         list.len(),
@@ -48,16 +47,23 @@ fn responses_parse_with_defaults_nulls_and_unknown_fields() {
     assert_eq!(list[0].auth_type, AuthType::Password);
     assert_eq!(list[0].description, "");
     assert_eq!(list[0].form_components.regions[0].code, "us");
-    let mfa: FlowResponse = parse(
+    let mfa: FlowResponse = read(Ok((
+        200,
         r#"{"state":"pending_provider_mfa","redirect_url":null,"error_type":null,"error":null,
-            "provider_mfa":{"method":"sms","hint":"•••• 1234"}}"#,
-    )
+            "provider_mfa":{"method":"sms","hint":"•••• 1234"}}"#
+            .into(),
+    )))
     .unwrap();
     assert_eq!(mfa.state, FlowState::PendingProviderMfa);
     assert_eq!(mfa.provider_mfa.unwrap().method, MfaMethod::Sms);
-    assert!(parse::<FlowResponse>(r#"{"state":"nonsense"}"#).is_none());
-    assert!(parse::<FlowResponse>("not json").is_none());
-    assert!(parse::<FlowResponse>(r#"{"state":"error","error":{"text":"x"}}"#).is_none());
-    let id_as_text = r#"[{"id":"7","name":"P","slug":"p","auth_type":"oauth"}]"#;
-    assert!(parse::<ProviderList>(id_as_text).unwrap().0.is_empty());
+    for bad in [
+        r#"{"state":"nonsense"}"#,
+        "not json",
+        r#"{"state":"error","error":{"text":"x"}}"#,
+    ] {
+        assert_eq!(
+            read::<FlowResponse>(Ok((200, bad.into()))),
+            Err(ApiError::BadResponse { status: 200 })
+        );
+    }
 }

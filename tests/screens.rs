@@ -2,13 +2,16 @@
 //! inside a shadow root as `initialize.js` mounts it.
 #![cfg(target_arch = "wasm32")]
 
+use leptos::prelude::*;
 use link_contract::{AuthType, FormComponents, LinkProvider, MfaMethod, Region, TeamLinkConfig};
 use link_widget::{
     api::Api,
-    flow::{InlineError, OauthPhase, Retry, Screen},
+    ctrl::Mode,
+    flow::{Flow, InlineError, OauthPhase, Retry, Screen, View},
     host::Emitter,
     i18n::Lang,
-    screens::{Ctrl, Mode},
+    screens::picker::{OVERSCAN, ROW_HEIGHT},
+    Widget,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -58,7 +61,8 @@ fn catalog() -> Vec<LinkProvider> {
 struct Mounted {
     host: HtmlElement,
     root: ShadowRoot,
-    ctrl: Ctrl,
+    frame: HtmlElement,
+    widget: Widget,
     events: js_sys::Array,
 }
 
@@ -127,15 +131,31 @@ impl Mounted {
     }
 }
 
+impl Mounted {
+    /// Changes the flow as an answer or a click would (tests set up a screen this way).
+    fn update_flow(&self, f: impl FnOnce(&mut Flow)) {
+        self.widget.ctrl.flow.update(f);
+    }
+
+    fn view(&self) -> View {
+        self.widget.ctrl.flow.with_untracked(|f| f.view())
+    }
+}
+
 impl Drop for Mounted {
     fn drop(&mut self) {
-        self.ctrl.unmount();
+        self.widget.unmount();
         self.host.remove();
     }
 }
 
 /// Mounts the widget (modal) in a shadow root with its stylesheet, showing `screen`.
 fn mount(screen: Screen, modal: bool) -> Mounted {
+    mount_with(catalog(), screen, modal)
+}
+
+/// The same with the catalog `providers`.
+fn mount_with(providers: Vec<LinkProvider>, screen: Screen, modal: bool) -> Mounted {
     let doc = web_sys::window().unwrap().document().unwrap();
     // A custom element, as initialize.js uses: host rules on `div` do not match it.
     let host: HtmlElement = doc
@@ -165,8 +185,8 @@ fn mount(screen: Screen, modal: bool) -> Mounted {
 
     // An API base nothing listens on: these tests make no requests.
     let api = Api::new("http://127.0.0.1:9".into(), "token".into());
-    let (ctrl, _initial_effects) = Ctrl::new(
-        &frame,
+    let (widget, _initial_effects) = Widget::mount(
+        frame.clone(),
         api,
         Emitter::new(emit),
         Lang::En,
@@ -175,20 +195,21 @@ fn mount(screen: Screen, modal: bool) -> Mounted {
             hosted: false,
         },
     );
-    ctrl.update_flow(|f| {
+    widget.ctrl.flow.update(|f| {
         f.team = Some(TeamLinkConfig {
             team_name: "Acme Sleep".into(),
             logo: None,
             privacy_policy_url: Some("https://acme.test/privacy".into()),
             terms_url: Some("https://acme.test/terms".into()),
         });
-        f.providers = catalog();
+        f.providers = providers;
         f.screen = screen;
     });
     Mounted {
         host,
         root,
-        ctrl,
+        frame,
+        widget,
         events,
     }
 }
@@ -291,10 +312,7 @@ async fn picker_keyboard_arrows_slash_and_select() {
     // Enter on a focused button activates it (native); the click selects the provider.
     buttons[2].click();
     settle().await;
-    assert_eq!(
-        m.ctrl.with_flow(|f| f.view()),
-        link_widget::flow::View::Password
-    );
+    assert_eq!(m.view(), View::Password);
     assert!(m.reports().contains(&"event:SELECT_PROVIDER".to_owned()));
 }
 
@@ -327,7 +345,7 @@ async fn password_form_uses_form_components_and_shows_inline_error() {
         .contains("not correct"));
     assert!(m.q("select").is_none(), "no regions, no select");
     // Busy: the submit button is disabled (a double click sends one request).
-    m.ctrl.update_flow(|f| {
+    m.update_flow(|f| {
         f.screen = Screen::Password {
             provider: peloton,
             busy: true,
@@ -402,7 +420,7 @@ async fn oauth_screen_offers_continue_then_blocked_popup_fallbacks() {
         m.get("button.vl-primary").text_content().unwrap(),
         "Continue to Fitbit"
     );
-    m.ctrl.update_flow(|f| {
+    m.update_flow(|f| {
         f.info.redirect_url = Some("https://app.test/done".into());
         f.screen = Screen::Oauth {
             provider: fitbit,
@@ -539,4 +557,227 @@ async fn host_page_css_cannot_reach_inside() {
         assert_ne!(color, "rgb(255, 0, 0)", "{sel} recoloured by host CSS");
         assert!(height > 0.0, "{sel} has no size");
     }
+}
+
+fn long_catalog(n: usize) -> Vec<LinkProvider> {
+    (0..n)
+        .map(|i| {
+            let mut p = provider(
+                &format!("p{i:03}"),
+                &format!("Provider {i:03}"),
+                AuthType::Password,
+            );
+            p.id = i as i64;
+            p
+        })
+        .collect()
+}
+
+fn posinsets(m: &Mounted) -> Vec<usize> {
+    m.all("li[aria-posinset]")
+        .iter()
+        .map(|li| li.get_attribute("aria-posinset").unwrap().parse().unwrap())
+        .collect()
+}
+
+fn scroll_list(m: &Mounted, top: i32) {
+    let list = m.get(".vl-list");
+    list.set_scroll_top(top);
+    list.dispatch_event(&web_sys::Event::new("scroll").unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_long_catalog_draws_only_a_window_of_rows() {
+    let m = mount_with(long_catalog(300), Screen::Picker, true);
+    settle().await;
+    let drawn = posinsets(&m);
+    assert!(
+        drawn.len() >= 7 && drawn.len() <= 7 + 2 * OVERSCAN,
+        "{} rows drawn of 300",
+        drawn.len()
+    );
+    assert_eq!(drawn, (1..=drawn.len()).collect::<Vec<_>>());
+    for li in m.all("li[aria-posinset]") {
+        assert_eq!(li.get_attribute("aria-setsize").as_deref(), Some("300"));
+    }
+    // The list is as tall as the whole catalog, so the scroll bar tells the truth.
+    let height = m.get("ul.vl-providers").get_bounding_client_rect().height();
+    assert_eq!(height as usize, 300 * ROW_HEIGHT);
+
+    scroll_list(&m, (300 * ROW_HEIGHT) as i32);
+    settle().await;
+    let names: Vec<String> = m
+        .all(".vl-provider-name")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
+    assert!(names.contains(&"Provider 299".to_owned()), "{names:?}");
+    assert!(!names.contains(&"Provider 000".to_owned()), "{names:?}");
+    let last = m.get("li[aria-posinset='300']");
+    let list = m.get(".vl-list").get_bounding_client_rect();
+    let rect = last.get_bounding_client_rect();
+    assert!(
+        rect.bottom() <= list.bottom() + 1.0 && rect.top() >= list.top() - 1.0,
+        "the last row is in view"
+    );
+
+    // Search narrows the whole catalog, not the window; the set size follows.
+    let search: HtmlInputElement = m.get("input[type=search]").dyn_into().unwrap();
+    search.set_value("provider 29");
+    search.dispatch_event(&typed()).unwrap();
+    settle().await;
+    let expected = [
+        "029", "129", "229", "290", "291", "292", "293", "294", "295", "296", "297", "298", "299",
+    ];
+    let names: Vec<String> = m
+        .all(".vl-provider-name")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        expected
+            .iter()
+            .map(|n| format!("Provider {n}"))
+            .collect::<Vec<_>>()
+    );
+    for li in m.all("li[aria-posinset]") {
+        assert_eq!(li.get_attribute("aria-setsize").as_deref(), Some("13"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn arrow_keys_walk_a_long_list_past_its_window() {
+    let m = mount_with(long_catalog(300), Screen::Picker, true);
+    settle().await;
+    let search = m.get("input[type=search]");
+    m.key(&search, "ArrowDown", false);
+    for _ in 0..60 {
+        let active: HtmlElement = m.active().unwrap().dyn_into().unwrap();
+        m.key(&active, "ArrowDown", false);
+        settle().await;
+    }
+    let active: HtmlElement = m.active().unwrap().dyn_into().unwrap();
+    assert_eq!(
+        active
+            .query_selector(".vl-provider-name")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Provider 060"
+    );
+    let li = active.parent_element().unwrap();
+    assert_eq!(li.get_attribute("aria-posinset").as_deref(), Some("61"));
+    assert!(
+        !posinsets(&m).contains(&1),
+        "the window moved along: {:?}",
+        posinsets(&m)
+    );
+    m.key(&active, "ArrowUp", false);
+    settle().await;
+    let active = m.active().unwrap();
+    assert_eq!(
+        active
+            .parent_element()
+            .unwrap()
+            .get_attribute("aria-posinset")
+            .as_deref(),
+        Some("60")
+    );
+    // Back at the top of the list, ArrowUp returns to the search box.
+    scroll_list(&m, 0);
+    settle().await;
+    let first = m.get("li[aria-posinset='1'] button");
+    let _ = first.focus();
+    m.key(&first, "ArrowUp", false);
+    assert!(m.has_focus(&search));
+}
+
+#[wasm_bindgen_test]
+async fn hostile_api_strings_render_as_text_and_bad_urls_are_dropped() {
+    let evil = "<img src=x onerror=\"window.__pwned=1\"><b>bold</b>&amp;";
+    let mut p = provider("evil", evil, AuthType::Password);
+    p.description = evil.into();
+    p.logo = "javascript:window.__pwned=1".into();
+    p.form_components.instructions = Some(evil.into());
+    p.form_components.username_label = Some(evil.into());
+    let m = mount_with(vec![p.clone()], Screen::Picker, true);
+    m.update_flow(|f| {
+        f.team = Some(TeamLinkConfig {
+            team_name: evil.into(),
+            logo: Some("data:image/svg+xml,<svg onload='window.__pwned=1'/>".into()),
+            privacy_policy_url: Some("JaVaScRiPt:window.__pwned=1".into()),
+            terms_url: Some(" \u{1}javascript:window.__pwned=1".into()),
+        });
+        f.screen = Screen::Agreement;
+    });
+    settle().await;
+    assert!(m.q("img, b, a").is_none(), "{}", m.html());
+    assert!(m.get("h1").text_content().unwrap().starts_with(evil));
+    m.update_flow(|f| {
+        f.team.as_mut().unwrap().privacy_policy_url =
+            Some("javascript&#58;window.__pwned=1".into());
+        f.team.as_mut().unwrap().terms_url = Some("https://acme.test/terms".into());
+        f.screen = Screen::Picker;
+    });
+    settle().await;
+    assert_eq!(m.get(".vl-provider-name").text_content().unwrap(), evil);
+    assert_eq!(m.get(".vl-provider-desc").text_content().unwrap(), evil);
+    assert!(m.q("img, b").is_none(), "{}", m.html());
+    m.update_flow(|f| {
+        f.screen = Screen::Password {
+            provider: p,
+            busy: false,
+            error: None,
+        }
+    });
+    settle().await;
+    assert!(m.text().contains(evil), "{}", m.text());
+    assert!(m.q("img, b").is_none(), "{}", m.html());
+    m.update_flow(|f| f.screen = Screen::Agreement);
+    settle().await;
+    let links: Vec<String> = m
+        .all("a")
+        .iter()
+        .map(|a| a.get_attribute("href").unwrap())
+        .collect();
+    assert_eq!(
+        links,
+        ["https://acme.test/terms"],
+        "only the http(s) link is kept"
+    );
+    let pwned = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__pwned".into()).unwrap();
+    assert!(pwned.is_undefined(), "no script from the API ran");
+}
+
+#[wasm_bindgen_test]
+async fn unmount_leaves_no_node_timer_or_reaction() {
+    let mut m = mount(Screen::Picker, true);
+    settle().await;
+    assert!(m.frame.child_element_count() > 0);
+    // A pending SEARCH_PROVIDER timer must not fire after unmount.
+    let search: HtmlInputElement = m.get("input[type=search]").dyn_into().unwrap();
+    search.set_value("fit");
+    search.dispatch_event(&typed()).unwrap();
+    m.widget.unmount();
+    assert_eq!(m.frame.child_element_count(), 0, "{}", m.frame.inner_html());
+    let before = m.reports().len();
+    link_widget::host::sleep(450).await;
+    m.widget.ctrl.send(link_widget::flow::Msg::Close);
+    assert_eq!(m.reports().len(), before, "{:?}", m.reports());
+    // Unmounting twice is harmless.
+    m.widget.unmount();
+}
+
+#[wasm_bindgen_test]
+async fn inline_mode_does_not_trap_focus_or_close_on_escape() {
+    let m = mount(Screen::Agreement, false);
+    settle().await;
+    let dialog = m.get("[role=dialog]");
+    assert!(dialog.get_attribute("aria-modal").is_none());
+    m.key(&dialog, "Escape", false);
+    settle().await;
+    assert!(!m.reports().contains(&"exit".to_owned()));
 }

@@ -96,7 +96,7 @@ pub struct CatalogProvider {
 }
 
 /// `GET /v2/team/link/config`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamLinkConfig {
     pub team_name: String,

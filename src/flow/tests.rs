@@ -668,3 +668,104 @@ fn oauth_denied_says_access_was_not_granted() {
         .unwrap()
         .contains("not granted"));
 }
+
+#[test]
+fn a_non_web_oauth_url_is_never_opened() {
+    for hostile in [
+        "javascript:(window.opener||window).x=1//",
+        " JaVaScRiPt:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+    ] {
+        for popup in [true, false] {
+            let mut flow = at("fitbit");
+            flow.update(Msg::StartOauth { popup });
+            let mut p = provider("fitbit", AuthType::Oauth);
+            p.oauth_url = Some(hostile.into());
+            let fx = flow.update(Msg::OauthUrl(Ok(p)));
+            assert_eq!(flow.view(), View::Error, "{hostile}");
+            assert!(
+                !fx.iter().any(|e| matches!(
+                    e,
+                    Effect::Navigate(_) | Effect::NavigatePopup(_) | Effect::Poll
+                )),
+                "{hostile}: {fx:?}"
+            );
+            assert!(fx.contains(&Effect::ClosePopup));
+            assert_eq!(callbacks(&fx)[0]["error_type"], UNSAFE_URL);
+        }
+    }
+    // Hosted with one OAuth provider goes to the sign-in page in this tab: checked the same.
+    let info = LinkTokenInfo {
+        provider: Some("fitbit".into()),
+        ..LinkTokenInfo::default()
+    };
+    let mut flow = loaded_with(info, true);
+    flow.update(Msg::Continue);
+    let mut p = provider("fitbit", AuthType::Oauth);
+    p.oauth_url = Some("javascript:alert(1)".into());
+    let fx = flow.update(Msg::OauthUrl(Ok(p)));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Navigate(_))),
+        "{fx:?}"
+    );
+    assert_eq!(flow.view(), View::Error);
+}
+
+#[test]
+fn a_non_web_redirect_url_fails_the_load_and_is_never_navigated_to() {
+    for hosted in [false, true] {
+        let info = LinkTokenInfo {
+            redirect_url: Some("javascript:(window.opener||window).x=1//".into()),
+            on_error: Some(RedirectPolicy::Redirect),
+            on_close: Some(RedirectPolicy::Redirect),
+            ..LinkTokenInfo::default()
+        };
+        let (mut flow, _) = Flow::start(hosted, Lang::En);
+        let fx = flow.update(Msg::Loaded {
+            info,
+            team: team(),
+            providers: catalog(),
+        });
+        assert_eq!(flow.view(), View::Error);
+        assert_eq!(callbacks(&fx)[0]["error_type"], UNSAFE_URL);
+        assert!(
+            !fx.iter().any(|e| matches!(e, Effect::Navigate(_))),
+            "{fx:?}"
+        );
+        let fx = flow.update(Msg::Close);
+        assert!(
+            !fx.iter().any(|e| matches!(e, Effect::Navigate(_))),
+            "{fx:?}"
+        );
+        assert_eq!(callbacks(&fx)[0]["state"], "exit");
+    }
+}
+
+#[test]
+fn form_messages_are_cleaned_as_users_type_them() {
+    assert_eq!(
+        Msg::password("  user_good ", " pass ".into(), String::new()).to_request_fields(),
+        ("user_good".to_owned(), Some(" pass ".to_owned()), None)
+    );
+    assert_eq!(
+        Msg::email(" jo@example.com ", "ca".into()).to_request_fields(),
+        ("jo@example.com".to_owned(), None, Some("ca".to_owned()))
+    );
+    assert!(matches!(Msg::mfa(" 123 456 "), Some(Msg::SubmitMfa(c)) if c == "123456"));
+    assert!(Msg::mfa("  ").is_none(), "an empty code sends nothing");
+}
+
+impl Msg {
+    /// (username or email, password, region) of a form message.
+    fn to_request_fields(&self) -> (String, Option<String>, Option<String>) {
+        match self {
+            Msg::SubmitPassword {
+                username,
+                password,
+                region,
+            } => (username.clone(), Some(password.clone()), region.clone()),
+            Msg::SubmitEmail { email, region } => (email.clone(), None, region.clone()),
+            other => panic!("not a form message: {other:?}"),
+        }
+    }
+}

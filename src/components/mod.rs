@@ -1,0 +1,186 @@
+//! The pieces the screens share: the header with Back and Close, a provider's logo, the form
+//! parts (labelled field, region select, inline error, submit button with its busy state) and
+//! the spinner.
+
+use leptos::{html, prelude::*};
+use link_contract::{LinkProvider, Region};
+
+use crate::{ctrl::Ctrl, flow::InlineError, flow::Msg, i18n::Key};
+
+/// The header: Back where it means something, Close always.
+#[component]
+pub fn Header(ctrl: Ctrl, #[prop(optional)] back: bool) -> impl IntoView {
+    view! {
+        <header class="vl-header">
+            {back.then(|| view! {
+                <button type="button" class="vl-icon-button vl-back" aria-label=ctrl.t(Key::Back)
+                    on:click=move |_| ctrl.send(Msg::Back)>"‹"</button>
+            })}
+            <span class="vl-spacer"></span>
+            <button type="button" class="vl-icon-button vl-close" aria-label=ctrl.t(Key::Close)
+                on:click=move |_| ctrl.send(Msg::Close)>"×"</button>
+        </header>
+    }
+}
+
+/// The tile classes of a provider drawn by its initial (no formatting in the wasm).
+const TINTS: [&str; 6] = [
+    "vl-logo vl-initial vl-tint-0",
+    "vl-logo vl-initial vl-tint-1",
+    "vl-logo vl-initial vl-tint-2",
+    "vl-logo vl-initial vl-tint-3",
+    "vl-logo vl-initial vl-tint-4",
+    "vl-logo vl-initial vl-tint-5",
+];
+
+/// The initial drawn for a provider without a usable logo, and its tile class (a tint picked
+/// by the slug, so a provider keeps its colour).
+pub fn initial(provider: &LinkProvider) -> (char, &'static str) {
+    // ASCII upper-casing: Rust's Unicode case tables cost more than they show here.
+    let initial = provider
+        .name
+        .chars()
+        .next()
+        .unwrap_or('?')
+        .to_ascii_uppercase();
+    let tint = provider
+        .slug
+        .bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
+        % 6;
+    (initial, TINTS[tint as usize])
+}
+
+/// A provider's logo when it can load under the host's CSP, else its initial on a tinted tile.
+#[component]
+pub fn ProviderLogo(ctrl: Ctrl, provider: LinkProvider) -> impl IntoView {
+    match ctrl.logo_src(&provider.logo) {
+        Some(src) => view! {
+            <img class="vl-logo" src=src alt="" width="40" height="40" loading="lazy" />
+        }
+        .into_any(),
+        None => {
+            let (initial, class) = initial(&provider);
+            view! { <span class=class aria-hidden="true">{initial.to_string()}</span> }.into_any()
+        }
+    }
+}
+
+/// A form's busy flag and inline error, each its own memo: typed text survives their changes.
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub busy: Memo<bool>,
+    pub error: Memo<Option<InlineError>>,
+}
+
+impl FormState {
+    pub fn of(ctrl: Ctrl) -> Self {
+        let flow = ctrl.flow;
+        FormState {
+            busy: Memo::new(move |_| flow.with(|f| f.form().is_some_and(|(_, busy, _)| busy))),
+            error: Memo::new(move |_| flow.with(|f| f.form().and_then(|(_, _, e)| e.cloned()))),
+        }
+    }
+
+    /// `aria-invalid` of the form's fields.
+    pub fn invalid(self) -> impl Fn() -> Option<&'static str> + Copy {
+        move || self.error.with(|e| e.as_ref().map(|_| "true"))
+    }
+
+    /// `aria-describedby` of the form's fields: the inline error while there is one.
+    pub fn described_by(self) -> impl Fn() -> Option<&'static str> + Copy {
+        move || self.error.with(|e| e.as_ref().map(|_| "vl-form-error"))
+    }
+}
+
+/// A label above its control.
+#[component]
+pub fn Field(#[prop(into)] label: String, children: Children) -> impl IntoView {
+    view! {
+        <label class="vl-field">
+            <span class="vl-label">{label}</span>
+            {children()}
+        </label>
+    }
+}
+
+/// The region select of a provider that has regions (nothing otherwise), its default chosen.
+#[component]
+pub fn RegionSelect(
+    ctrl: Ctrl,
+    provider: LinkProvider,
+    node_ref: NodeRef<html::Select>,
+) -> impl IntoView {
+    let fc = provider.form_components;
+    if fc.regions.is_empty() {
+        return ().into_any();
+    }
+    let default = fc.default_region.unwrap_or_default();
+    let options = fc
+        .regions
+        .into_iter()
+        .map(|Region { code, name }| {
+            let selected = code == default;
+            view! { <option value=code selected=selected>{name}</option> }
+        })
+        .collect_view();
+    view! {
+        <Field label=ctrl.t(Key::RegionLabel)>
+            <select class="vl-input" name="region" node_ref=node_ref>{options}</select>
+        </Field>
+    }
+    .into_any()
+}
+
+/// The inline error line, before the submit button while there is one (announced: `alert`).
+#[component]
+pub fn InlineErrorLine(ctrl: Ctrl, form: FormState) -> impl IntoView {
+    let lang = ctrl.lang();
+    move || {
+        form.error.with(|e| {
+            e.as_ref().map(|e| {
+                view! {
+                    <p class="vl-inline-error" role="alert" id="vl-form-error">
+                        {lang.error_message(&e.error_type)}
+                    </p>
+                }
+            })
+        })
+    }
+}
+
+/// The form's submit button: disabled and relabelled while the request is in flight (a double
+/// click sends one request).
+#[component]
+pub fn SubmitButton(
+    label: &'static str,
+    busy_label: &'static str,
+    form: FormState,
+) -> impl IntoView {
+    let busy = form.busy;
+    view! {
+        <button type="submit" class="vl-button vl-primary" disabled=move || busy.get()
+            aria-busy=move || busy.get().then_some("true")>
+            {move || if busy.get() { busy_label } else { label }}
+        </button>
+    }
+}
+
+/// A spinner with its status line.
+#[component]
+pub fn Spinner(label: &'static str) -> impl IntoView {
+    view! {
+        <div class="vl-loading" role="status">
+            <span class="vl-spinner" aria-hidden="true"></span>
+            {label}
+        </div>
+    }
+}
+
+/// The screen's heading (`vl-title`, which labels the dialog); focusable so a new screen can
+/// move focus to it.
+#[component]
+pub fn Title(#[prop(into)] text: String, #[prop(optional)] hidden: bool) -> impl IntoView {
+    let class = if hidden { "vl-sr-only" } else { "vl-title" };
+    view! { <h1 id="vl-title" class=class tabindex="-1">{text}</h1> }
+}

@@ -1,0 +1,75 @@
+//! Email form (Freestyle Libre): address and region.
+
+use leptos::{html, prelude::*};
+
+use crate::{
+    components::{
+        Field, FormState, Header, InlineErrorLine, ProviderLogo, RegionSelect, SubmitButton, Title,
+    },
+    ctrl::Ctrl,
+    flow::Msg,
+    i18n::Key,
+};
+
+#[component]
+pub fn Email(ctrl: Ctrl) -> impl IntoView {
+    let Some(provider) = ctrl
+        .flow
+        .with_untracked(|f| f.form().map(|(p, ..)| p.clone()))
+    else {
+        return ().into_any();
+    };
+    let form = FormState::of(ctrl);
+    let email_ref = NodeRef::<html::Input>::new();
+    let region_ref = NodeRef::<html::Select>::new();
+    // A refused address stays, selected, with the cursor in it.
+    Effect::new(move |_| {
+        if form.error.with(Option::is_some) {
+            if let Some(i) = email_ref.get_untracked() {
+                let _ = i.focus();
+                i.select();
+            }
+        }
+    });
+    let on_submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        if form.busy.get_untracked() {
+            return;
+        }
+        let Some(email) = email_ref.get_untracked() else {
+            return;
+        };
+        let region = region_ref
+            .get_untracked()
+            .map(|r| r.value())
+            .unwrap_or_default();
+        ctrl.send(Msg::email(&email.value(), region));
+    };
+    let instructions = provider
+        .form_components
+        .instructions
+        .clone()
+        .unwrap_or_else(|| ctrl.t(Key::EmailInstructions).into());
+    let title = [ctrl.t(Key::ConnectTitle), " ", &provider.name].concat();
+    view! {
+        <Header ctrl back=true />
+        <main class="vl-body">
+            <div class="vl-provider-head">
+                <ProviderLogo ctrl provider=provider.clone() />
+                <Title text=title />
+            </div>
+            <p class="vl-muted">{instructions}</p>
+            <form class="vl-form" novalidate on:submit=on_submit>
+                <Field label=ctrl.t(Key::EmailLabel)>
+                    <input class="vl-input" name="email" type="email" autocomplete="email" required
+                        data-autofocus="" node_ref=email_ref aria-invalid=form.invalid()
+                        aria-describedby=form.described_by() />
+                </Field>
+                <RegionSelect ctrl provider node_ref=region_ref />
+                <InlineErrorLine ctrl form />
+                <SubmitButton label=ctrl.t(Key::Connect) busy_label=ctrl.t(Key::Connecting) form />
+            </form>
+        </main>
+    }
+    .into_any()
+}

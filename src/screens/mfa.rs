@@ -1,0 +1,60 @@
+//! MFA: the code the provider sent, by text message or email.
+
+use leptos::{html, prelude::*};
+use link_contract::MfaMethod;
+
+use crate::{
+    components::{Field, FormState, Header, InlineErrorLine, SubmitButton, Title},
+    ctrl::Ctrl,
+    flow::{Msg, Screen},
+    i18n::Key,
+};
+
+#[component]
+pub fn Mfa(ctrl: Ctrl) -> impl IntoView {
+    let (method, hint) = ctrl.flow.with_untracked(|f| match &f.screen {
+        Screen::Mfa { method, hint, .. } => (*method, hint.clone()),
+        _ => (MfaMethod::Sms, None),
+    });
+    let form = FormState::of(ctrl);
+    let code_ref = NodeRef::<html::Input>::new();
+    // A wrong code stays in the field, selected, so typing replaces it.
+    Effect::new(move |_| {
+        if form.error.with(Option::is_some) {
+            if let Some(i) = code_ref.get_untracked() {
+                let _ = i.focus();
+                i.select();
+            }
+        }
+    });
+    let on_submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        if form.busy.get_untracked() {
+            return;
+        }
+        if let Some(msg) = code_ref.get_untracked().and_then(|i| Msg::mfa(&i.value())) {
+            ctrl.send(msg);
+        }
+    };
+    let sent = match method {
+        MfaMethod::Sms => ctrl.t(Key::MfaSentSms),
+        MfaMethod::Email => ctrl.t(Key::MfaSentEmail),
+    };
+    view! {
+        <Header ctrl back=true />
+        <main class="vl-body">
+            <Title text=ctrl.t(Key::MfaTitle) />
+            <p class="vl-muted">{sent}{hint.map(|h| view! { " " <strong>{h}</strong> })}</p>
+            <form class="vl-form" novalidate on:submit=on_submit>
+                <Field label=ctrl.t(Key::MfaCodeLabel)>
+                    <input class="vl-input vl-code" name="mfa_code" type="text" inputmode="numeric"
+                        autocomplete="one-time-code" required autocapitalize="none"
+                        spellcheck="false" data-autofocus="" node_ref=code_ref
+                        aria-invalid=form.invalid() aria-describedby=form.described_by() />
+                </Field>
+                <InlineErrorLine ctrl form />
+                <SubmitButton label=ctrl.t(Key::Verify) busy_label=ctrl.t(Key::Connecting) form />
+            </form>
+        </main>
+    }
+}

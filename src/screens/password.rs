@@ -1,0 +1,87 @@
+//! Password form: username (the provider's own label when it has one), password, region.
+
+use leptos::{html, prelude::*};
+
+use crate::{
+    components::{
+        Field, FormState, Header, InlineErrorLine, ProviderLogo, RegionSelect, SubmitButton, Title,
+    },
+    ctrl::Ctrl,
+    flow::Msg,
+    i18n::Key,
+};
+
+#[component]
+pub fn Password(ctrl: Ctrl) -> impl IntoView {
+    let Some(provider) = ctrl
+        .flow
+        .with_untracked(|f| f.form().map(|(p, ..)| p.clone()))
+    else {
+        return ().into_any();
+    };
+    let form = FormState::of(ctrl);
+    let user_ref = NodeRef::<html::Input>::new();
+    let pass_ref = NodeRef::<html::Input>::new();
+    let region_ref = NodeRef::<html::Select>::new();
+    // A failed attempt empties the password (it is never kept) and puts the cursor there.
+    Effect::new(move |_| {
+        if form.error.with(Option::is_some) {
+            if let Some(p) = pass_ref.get_untracked() {
+                p.set_value("");
+                let _ = p.focus();
+            }
+        }
+    });
+    let on_submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        if form.busy.get_untracked() {
+            return;
+        }
+        let (Some(user), Some(pass)) = (user_ref.get_untracked(), pass_ref.get_untracked()) else {
+            return;
+        };
+        let region = region_ref
+            .get_untracked()
+            .map(|r| r.value())
+            .unwrap_or_default();
+        ctrl.send(Msg::password(&user.value(), pass.value(), region));
+    };
+    let fc = &provider.form_components;
+    let user_label = fc
+        .username_label
+        .clone()
+        .unwrap_or_else(|| ctrl.t(Key::UsernameLabel).into());
+    let pass_label = fc
+        .password_label
+        .clone()
+        .unwrap_or_else(|| ctrl.t(Key::PasswordLabel).into());
+    let instructions = fc.instructions.clone();
+    let title = [ctrl.t(Key::ConnectTitle), " ", &provider.name].concat();
+    view! {
+        <Header ctrl back=true />
+        <main class="vl-body">
+            <div class="vl-provider-head">
+                <ProviderLogo ctrl provider=provider.clone() />
+                <Title text=title />
+            </div>
+            {instructions.map(|i| view! { <p class="vl-muted">{i}</p> })}
+            <form class="vl-form" novalidate on:submit=on_submit>
+                <Field label=user_label>
+                    <input class="vl-input" name="username" type="text" autocomplete="username"
+                        required autocapitalize="none" spellcheck="false" data-autofocus=""
+                        node_ref=user_ref aria-invalid=form.invalid()
+                        aria-describedby=form.described_by() />
+                </Field>
+                <Field label=pass_label>
+                    <input class="vl-input" name="password" type="password"
+                        autocomplete="current-password" required node_ref=pass_ref
+                        aria-invalid=form.invalid() aria-describedby=form.described_by() />
+                </Field>
+                <RegionSelect ctrl provider node_ref=region_ref />
+                <InlineErrorLine ctrl form />
+                <SubmitButton label=ctrl.t(Key::Connect) busy_label=ctrl.t(Key::Connecting) form />
+            </form>
+        </main>
+    }
+    .into_any()
+}
