@@ -30,6 +30,7 @@ const SKIP = new Set((process.env.BENCH_SKIP || "").split(",").filter(Boolean));
 const BUILD_FAIL = {
   widget: process.env.BENCH_WIDGET_BUILD_ERROR,
   reference: process.env.BENCH_REFERENCE_BUILD_ERROR,
+  reference_fetch: process.env.BENCH_REFERENCE_FETCH_BUILD_ERROR,
   server: process.env.BENCH_SERVER_BUILD_ERROR,
   loadgen: process.env.BENCH_LOADGEN_BUILD_ERROR,
 };
@@ -62,25 +63,31 @@ async function main() {
   // 1. transfer sizes (no server or browser needed)
   const dist = path.join(ROOT, "dist");
   const refDist = path.join(OUT_DIR, "reference-dist");
+  const refFetchDist = path.join(OUT_DIR, "reference-fetch-dist");
   results.size = {
     method:
       "every file of the release build a host page downloads (dist/ except *.html), raw, node zlib gzip level 9, " +
-      "brotli quality 11; the reference app measured the same way from target/bench/reference-dist",
+      "brotli quality 11; the reference apps measured the same way from target/bench/reference-dist (counter) " +
+      "and target/bench/reference-fetch-dist (gloo-net + serde_json fetch screen)",
   };
   results.size.widget = BUILD_FAIL.widget ? na(`widget build failed: ${BUILD_FAIL.widget}`) : await attempt("size: widget", () => measureDir(dist));
   results.size.reference = BUILD_FAIL.reference
     ? na(`reference build failed: ${BUILD_FAIL.reference}`)
     : await attempt("size: reference", () => measureDir(refDist));
-  for (const k of ["widget", "reference"]) if (results.size[k].dir) results.size[k].dir = path.relative(ROOT, results.size[k].dir);
+  results.size.reference_fetch = BUILD_FAIL.reference_fetch
+    ? na(`reference-fetch build failed: ${BUILD_FAIL.reference_fetch}`)
+    : await attempt("size: reference-fetch", () => measureDir(refFetchDist));
+  for (const k of ["widget", "reference", "reference_fetch"]) if (results.size[k].dir) results.size[k].dir = path.relative(ROOT, results.size[k].dir);
   const w = results.size.widget;
   const ref = results.size.reference;
-  if (!w.na && !ref.na) {
-    results.size.ratio_widget_to_reference = {
-      raw: +(w.total.raw / ref.total.raw).toFixed(3),
-      gzip: +(w.total.gzip / ref.total.gzip).toFixed(3),
-      brotli: +(w.total.brotli / ref.total.brotli).toFixed(3),
-    };
-  }
+  const refFetch = results.size.reference_fetch;
+  const sizeRatio = (a, b) => ({
+    raw: +(a.total.raw / b.total.raw).toFixed(3),
+    gzip: +(a.total.gzip / b.total.gzip).toFixed(3),
+    brotli: +(a.total.brotli / b.total.brotli).toFixed(3),
+  });
+  if (!w.na && !ref.na) results.size.ratio_widget_to_reference = sizeRatio(w, ref);
+  if (!w.na && !refFetch.na) results.size.ratio_widget_to_reference_fetch = sizeRatio(w, refFetch);
   try {
     const budget = JSON.parse(fs.readFileSync(path.join(__dirname, "size-budget.json"), "utf8"));
     results.size.budget = {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The benchmark, one command: builds the release widget, the reference Leptos app (same profile),
+# The benchmark, one command: builds the release widget, the two reference Leptos apps (a counter,
+# and a gloo-net + serde_json fetch screen; same profile),
 # link-server and link-loadgen, then measures transfer sizes, load, open, search, memory and the
 # server under load; prints one table and writes the figures to target/bench/results.json.
 # A figure that cannot be measured (a piece not built or not working yet) is reported as
@@ -41,6 +42,8 @@ build() {
 build widget BENCH_WIDGET_BUILD_ERROR scripts/build-widget.sh
 build reference BENCH_REFERENCE_BUILD_ERROR \
   bash -c 'cd bench/reference && trunk build index.html --release'
+build reference-fetch BENCH_REFERENCE_FETCH_BUILD_ERROR \
+  bash -c 'cd bench/reference-fetch && trunk build index.html --release'
 # link-server (normal release profile, as scripts/test.sh builds it) and link-loadgen in one cargo
 # run: the load generator asks only for crate features the server already enables, so the
 # server's artifacts are those of `cargo build --release -p link-server` (nothing rebuilt), and

@@ -59,8 +59,8 @@ same_exports() {
 
 # Every script of the build: initialize.js is a classic script (its top level is global, so
 # only the names inside its IIFE are mangled); the others are wasm-bindgen's ES modules (top-level
-# names are mangled too; export names are kept). The benchmark's reference app runs this hook
-# as well, so both sides of its size comparison are minified alike.
+# names are mangled too; export names are kept). The benchmark's reference apps run this hook
+# as well, so both sides of its size comparisons are minified alike.
 for js in "$STAGE"/*.js; do
   name="$(basename "$js")"
   if [ "$name" = initialize.js ]; then minify "$name"; else minify "$name" --module; fi

@@ -39,6 +39,27 @@ function renderTable(r) {
       `widget − reference = ${int(w.total.brotli - ref.total.brotli)} bytes brotli`,
     );
   }
+  const refFetch = r.size && r.size.reference_fetch;
+  if (!refFetch || refFetch.na) naRow("reference (fetch)", refFetch);
+  else {
+    for (const f of refFetch.files) row(`  reference (fetch): ${f.name}`, int(f.raw), int(f.gzip), int(f.brotli));
+    row(
+      "  **reference (fetch) total**",
+      int(refFetch.total.raw),
+      int(refFetch.total.gzip),
+      int(refFetch.total.brotli),
+      "Leptos 0.8 + gloo-net + serde_json, one screen, same profile",
+    );
+  }
+  if (w && !w.na && refFetch && !refFetch.na) {
+    row(
+      "  widget / reference (fetch)",
+      ratio(w.total.raw, refFetch.total.raw),
+      ratio(w.total.gzip, refFetch.total.gzip),
+      ratio(w.total.brotli, refFetch.total.brotli),
+      `widget − reference (fetch) = ${int(w.total.brotli - refFetch.total.brotli)} bytes brotli`,
+    );
+  }
   const b = r.size && r.size.budget;
   if (b && !b.na) {
     row("  size budget (CI)", "", "", int(b.total_brotli_bytes), b.within ? `ok, ${int(b.total_brotli_bytes - b.measured)} bytes to spare` : `OVER by ${int(b.measured - b.total_brotli_bytes)} bytes`);
