@@ -94,11 +94,16 @@ impl Ctrl {
         }
     }
 
-    /// "Continue to <provider>": opens the popup synchronously, inside the click handler, or
-    /// popup blockers step in; then starts OAuth.
-    pub fn start_oauth(&self) {
-        let popup = self.inner().is_some_and(|i| i.popup.open());
-        self.send(Msg::StartOauth { popup });
+    /// What a button sends when pressed. "Continue to <provider>" (`StartOauth`) first opens
+    /// the popup, synchronously inside the click handler, or popup blockers step in.
+    pub fn press(&self, msg: Msg) {
+        match msg {
+            Msg::StartOauth { .. } => {
+                let popup = self.inner().is_some_and(|i| i.popup.open());
+                self.send(Msg::StartOauth { popup });
+            }
+            msg => self.send(msg),
+        }
     }
 
     pub fn run(&self, fx: Vec<Effect>) {

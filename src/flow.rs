@@ -241,6 +241,9 @@ pub enum Msg {
     /// The popup closed; the answer of the one last poll.
     PopupClosed(Option<LinkStateResponse>),
     Retry,
+    /// "Continue in this window" after a blocked popup: this window goes to the sign-in page
+    /// (offered only when the token has a `redirect_url` to come back to).
+    SameWindow,
 }
 
 impl Msg {
@@ -527,6 +530,17 @@ impl Flow {
                             };
                             self.go(back, &mut fx);
                         }
+                    }
+                }
+            }
+            Msg::SameWindow => {
+                if let Screen::Oauth {
+                    phase: OauthPhase::Waiting { url, popup: false },
+                    ..
+                } = &self.screen
+                {
+                    if self.info.redirect_url.is_some() {
+                        fx.push(Effect::Navigate(url.clone()));
                     }
                 }
             }

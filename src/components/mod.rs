@@ -7,19 +7,69 @@ use link_contract::{LinkProvider, Region};
 
 use crate::{ctrl::Ctrl, flow::InlineError, flow::Msg, i18n::Key};
 
+/// A button of the screens. Every button is this one concrete component (its message is
+/// data, not a closure), so its view code is in the wasm once.
+#[component]
+pub fn Button(
+    ctrl: Ctrl,
+    class: &'static str,
+    #[prop(into)] label: String,
+    press: Msg,
+    #[prop(optional)] aria_label: Option<&'static str>,
+    #[prop(optional)] autofocus: bool,
+) -> impl IntoView {
+    view! {
+        <button type="button" class=class aria-label=aria_label
+            data-autofocus=autofocus.then_some("") on:click=move |_| ctrl.press(press.clone())>
+            {label}
+        </button>
+    }
+}
+
 /// The header: Back where it means something, Close always.
 #[component]
 pub fn Header(ctrl: Ctrl, #[prop(optional)] back: bool) -> impl IntoView {
     view! {
         <header class="vl-header">
             {back.then(|| view! {
-                <button type="button" class="vl-icon-button vl-back" aria-label=ctrl.t(Key::Back)
-                    on:click=move |_| ctrl.send(Msg::Back)>"‹"</button>
+                <Button ctrl class="vl-icon-button vl-back" label="‹" press=Msg::Back
+                    aria_label=ctrl.t(Key::Back) />
             })}
             <span class="vl-spacer"></span>
-            <button type="button" class="vl-icon-button vl-close" aria-label=ctrl.t(Key::Close)
-                on:click=move |_| ctrl.send(Msg::Close)>"×"</button>
+            <Button ctrl class="vl-icon-button vl-close" label="×" press=Msg::Close
+                aria_label=ctrl.t(Key::Close) />
         </header>
+    }
+}
+
+/// A screen's `<main>`.
+#[component]
+pub fn Body(
+    class: &'static str,
+    #[prop(optional)] busy: bool,
+    children: Children,
+) -> impl IntoView {
+    view! { <main class=class aria-busy=busy.then_some("true")>{children()}</main> }
+}
+
+/// A paragraph of text; `alert` ones are announced.
+#[component]
+pub fn Para(
+    class: &'static str,
+    #[prop(into)] text: String,
+    #[prop(optional)] role: Option<&'static str>,
+) -> impl IntoView {
+    view! { <p class=class role=role>{text}</p> }
+}
+
+/// A provider's logo beside a heading or a line about it.
+#[component]
+pub fn ProviderHead(ctrl: Ctrl, provider: LinkProvider, children: Children) -> impl IntoView {
+    view! {
+        <div class="vl-provider-head">
+            <ProviderLogo ctrl provider />
+            {children()}
+        </div>
     }
 }
 

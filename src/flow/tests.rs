@@ -769,3 +769,23 @@ impl Msg {
         }
     }
 }
+
+#[test]
+fn same_window_goes_to_the_sign_in_page_only_after_a_blocked_popup_with_a_way_back() {
+    let mut flow = oauth_waiting(false);
+    assert!(
+        flow.update(Msg::SameWindow).is_empty(),
+        "no redirect_url: not offered"
+    );
+    flow.info.redirect_url = Some("https://app.test/done".into());
+    let fx = flow.update(Msg::SameWindow);
+    assert_eq!(
+        fx.last(),
+        Some(&Effect::Navigate(
+            "http://127.0.0.1:1/oauth/authorize?state=s".into()
+        ))
+    );
+    let mut flow = oauth_waiting(true);
+    flow.info.redirect_url = Some("https://app.test/done".into());
+    assert!(flow.update(Msg::SameWindow).is_empty(), "the popup is open");
+}

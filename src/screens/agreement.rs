@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{Header, Title},
+    components::{Body, Button, Header, Title},
     ctrl::Ctrl,
     flow::Msg,
     i18n::Key,
@@ -32,9 +32,13 @@ pub fn Agreement(ctrl: Ctrl) -> impl IntoView {
             .into_iter()
             .enumerate()
             .map(|(n, (href, label))| {
+                let lead = if n > 0 {
+                    [" ", t(Key::And), " "].concat()
+                } else {
+                    " ".into()
+                };
                 view! {
-                    {(n > 0).then(|| [" ", t(Key::And)].concat())}
-                    " "
+                    {lead}
                     <a href=href target="_blank" rel="noopener noreferrer">{label}</a>
                 }
             })
@@ -43,7 +47,7 @@ pub fn Agreement(ctrl: Ctrl) -> impl IntoView {
     });
     view! {
         <Header ctrl />
-        <main class="vl-body vl-agreement">
+        <Body class="vl-body vl-agreement">
             {logo.map(|src| view! { <img class="vl-team-logo" src=src alt="" /> })}
             <Title text=[name.as_str(), " ", t(Key::AgreementTitle)].concat() />
             <ul class="vl-bullets">
@@ -52,10 +56,8 @@ pub fn Agreement(ctrl: Ctrl) -> impl IntoView {
                 <li>{t(Key::AgreementDisconnect)}</li>
             </ul>
             {legal}
-            <button type="button" class="vl-button vl-primary" data-autofocus=""
-                on:click=move |_| ctrl.send(Msg::Continue)>
-                {t(Key::Continue)}
-            </button>
-        </main>
+            <Button ctrl class="vl-button vl-primary" label=t(Key::Continue) press=Msg::Continue
+                autofocus=true />
+        </Body>
     }
 }

@@ -4,7 +4,8 @@ use leptos::{html, prelude::*};
 
 use crate::{
     components::{
-        Field, FormState, Header, InlineErrorLine, ProviderLogo, RegionSelect, SubmitButton, Title,
+        Body, Field, FormState, Header, InlineErrorLine, Para, ProviderHead, RegionSelect,
+        SubmitButton, Title,
     },
     ctrl::Ctrl,
     flow::Msg,
@@ -53,12 +54,11 @@ pub fn Email(ctrl: Ctrl) -> impl IntoView {
     let title = [ctrl.t(Key::ConnectTitle), " ", &provider.name].concat();
     view! {
         <Header ctrl back=true />
-        <main class="vl-body">
-            <div class="vl-provider-head">
-                <ProviderLogo ctrl provider=provider.clone() />
+        <Body class="vl-body">
+            <ProviderHead ctrl provider=provider.clone()>
                 <Title text=title />
-            </div>
-            <p class="vl-muted">{instructions}</p>
+            </ProviderHead>
+            <Para class="vl-muted" text=instructions />
             <form class="vl-form" novalidate on:submit=on_submit>
                 <Field label=ctrl.t(Key::EmailLabel)>
                     <input class="vl-input" name="email" type="email" autocomplete="email" required
@@ -69,7 +69,7 @@ pub fn Email(ctrl: Ctrl) -> impl IntoView {
                 <InlineErrorLine ctrl form />
                 <SubmitButton label=ctrl.t(Key::Connect) busy_label=ctrl.t(Key::Connecting) form />
             </form>
-        </main>
+        </Body>
     }
     .into_any()
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use link_contract::AuthType;
 
 use crate::{
-    components::{Header, Title},
+    components::{Body, Button, Header, Title},
     ctrl::Ctrl,
     flow::{Msg, Screen},
     i18n::Key,
@@ -31,20 +31,16 @@ pub fn Error(ctrl: Ctrl) -> impl IntoView {
     let message = lang.flow_error_message(&error_type, oauth);
     view! {
         <Header ctrl />
-        <main class="vl-body vl-center vl-result">
+        <Body class="vl-body vl-center vl-result">
             <span class="vl-cross" aria-hidden="true">"!"</span>
             <Title text=lang.t(Key::ErrorTitle) />
             <p class="vl-message" role="alert" data-error-type=error_type>{message}</p>
             {can_retry.then(|| view! {
-                <button type="button" class="vl-button vl-primary" data-autofocus=""
-                    on:click=move |_| ctrl.send(Msg::Retry)>
-                    {lang.t(Key::Retry)}
-                </button>
+                <Button ctrl class="vl-button vl-primary" label=lang.t(Key::Retry) press=Msg::Retry
+                    autofocus=true />
             })}
-            <button type="button" class="vl-button" data-autofocus=(!can_retry).then_some("")
-                on:click=move |_| ctrl.send(Msg::Close)>
-                {lang.t(Key::Close)}
-            </button>
-        </main>
+            <Button ctrl class="vl-button" label=lang.t(Key::Close) press=Msg::Close
+                autofocus=!can_retry />
+        </Body>
     }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{Header, Spinner, Title},
+    components::{Body, Header, Spinner, Title},
     ctrl::Ctrl,
     i18n::Key,
 };
@@ -13,9 +13,9 @@ pub fn Loading(ctrl: Ctrl) -> impl IntoView {
     let label = ctrl.t(Key::Loading);
     view! {
         <Header ctrl />
-        <main class="vl-body vl-center" aria-busy="true">
+        <Body class="vl-body vl-center" busy=true>
             <Title text=label hidden=true />
             <Spinner label />
-        </main>
+        </Body>
     }
 }

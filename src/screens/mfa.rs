@@ -4,7 +4,7 @@ use leptos::{html, prelude::*};
 use link_contract::MfaMethod;
 
 use crate::{
-    components::{Field, FormState, Header, InlineErrorLine, SubmitButton, Title},
+    components::{Body, Field, FormState, Header, InlineErrorLine, SubmitButton, Title},
     ctrl::Ctrl,
     flow::{Msg, Screen},
     i18n::Key,
@@ -42,7 +42,7 @@ pub fn Mfa(ctrl: Ctrl) -> impl IntoView {
     };
     view! {
         <Header ctrl back=true />
-        <main class="vl-body">
+        <Body class="vl-body">
             <Title text=ctrl.t(Key::MfaTitle) />
             <p class="vl-muted">{sent}{hint.map(|h| view! { " " <strong>{h}</strong> })}</p>
             <form class="vl-form" novalidate on:submit=on_submit>
@@ -55,6 +55,6 @@ pub fn Mfa(ctrl: Ctrl) -> impl IntoView {
                 <InlineErrorLine ctrl form />
                 <SubmitButton label=ctrl.t(Key::Verify) busy_label=ctrl.t(Key::Connecting) form />
             </form>
-        </main>
+        </Body>
     }
 }

@@ -6,9 +6,9 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{Header, ProviderLogo, Spinner, Title},
+    components::{Body, Button, Header, Para, ProviderHead, Spinner, Title},
     ctrl::Ctrl,
-    flow::{Effect, OauthPhase, Screen},
+    flow::{Msg, OauthPhase, Screen},
     i18n::Key,
     url::web_url,
 };
@@ -32,10 +32,8 @@ pub fn Oauth(ctrl: Ctrl) -> impl IntoView {
     let continue_label = [t(Key::OauthContinue), " ", &provider.name].concat();
     let actions = move || match phase.get() {
         Some(OauthPhase::Ready) | None => view! {
-            <button type="button" class="vl-button vl-primary" data-autofocus=""
-                on:click=move |_| ctrl.start_oauth()>
-                {continue_label.clone()}
-            </button>
+            <Button ctrl class="vl-button vl-primary" label=continue_label.clone()
+                press=Msg::StartOauth { popup: true } autofocus=true />
         }
         .into_any(),
         Some(OauthPhase::Starting { .. }) => view! { <Spinner label=t(Key::Loading) /> }.into_any(),
@@ -54,17 +52,15 @@ pub fn Oauth(ctrl: Ctrl) -> impl IntoView {
             });
             let same_window = has_redirect.then(|| {
                 view! {
-                    <button type="button" class="vl-button"
-                        on:click=move |_| ctrl.run(vec![Effect::Navigate(url.clone())])>
-                        {t(Key::OauthSameWindow)}
-                    </button>
+                    <Button ctrl class="vl-button" label=t(Key::OauthSameWindow)
+                        press=Msg::SameWindow />
                 }
             });
             view! {
-                <p class="vl-muted" role="alert">{t(Key::OauthBlocked)}</p>
+                <Para class="vl-muted" text=t(Key::OauthBlocked) role="alert" />
                 {new_tab}
                 {same_window}
-                <p class="vl-muted">{t(Key::OauthWaiting)}</p>
+                <Para class="vl-muted" text=t(Key::OauthWaiting) />
             }
             .into_any()
         }
@@ -72,14 +68,13 @@ pub fn Oauth(ctrl: Ctrl) -> impl IntoView {
     let description = provider.description.clone();
     view! {
         <Header ctrl back=true />
-        <main class="vl-body">
-            <div class="vl-provider-head">
-                <ProviderLogo ctrl provider />
+        <Body class="vl-body">
+            <ProviderHead ctrl provider>
                 <Title text=t(Key::OauthTitle) />
-            </div>
-            <p class="vl-muted">{description}</p>
+            </ProviderHead>
+            <Para class="vl-muted" text=description />
             <div class="vl-actions">{actions}</div>
-        </main>
+        </Body>
     }
     .into_any()
 }

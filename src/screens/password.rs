@@ -4,7 +4,8 @@ use leptos::{html, prelude::*};
 
 use crate::{
     components::{
-        Field, FormState, Header, InlineErrorLine, ProviderLogo, RegionSelect, SubmitButton, Title,
+        Body, Field, FormState, Header, InlineErrorLine, Para, ProviderHead, RegionSelect,
+        SubmitButton, Title,
     },
     ctrl::Ctrl,
     flow::Msg,
@@ -59,12 +60,11 @@ pub fn Password(ctrl: Ctrl) -> impl IntoView {
     let title = [ctrl.t(Key::ConnectTitle), " ", &provider.name].concat();
     view! {
         <Header ctrl back=true />
-        <main class="vl-body">
-            <div class="vl-provider-head">
-                <ProviderLogo ctrl provider=provider.clone() />
+        <Body class="vl-body">
+            <ProviderHead ctrl provider=provider.clone()>
                 <Title text=title />
-            </div>
-            {instructions.map(|i| view! { <p class="vl-muted">{i}</p> })}
+            </ProviderHead>
+            {instructions.map(|i| view! { <Para class="vl-muted" text=i /> })}
             <form class="vl-form" novalidate on:submit=on_submit>
                 <Field label=user_label>
                     <input class="vl-input" name="username" type="text" autocomplete="username"
@@ -81,7 +81,7 @@ pub fn Password(ctrl: Ctrl) -> impl IntoView {
                 <InlineErrorLine ctrl form />
                 <SubmitButton label=ctrl.t(Key::Connect) busy_label=ctrl.t(Key::Connecting) form />
             </form>
-        </main>
+        </Body>
     }
     .into_any()
 }

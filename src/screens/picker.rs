@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use leptos::{html, prelude::*, task::spawn_local};
+use link_contract::LinkProvider;
 use wasm_bindgen::JsCast;
 
 use crate::{
@@ -176,19 +177,9 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
         let Some(p) = flow.with_untracked(|f| f.providers.get(i).cloned()) else {
             return ().into_any();
         };
-        let slug = p.slug.clone();
-        let on_click = move |_| ctrl.send(Msg::Select(slug.clone()));
-        let (name, description, data_slug) =
-            (p.name.clone(), p.description.clone(), p.slug.clone());
         view! {
             <li aria-setsize=move || total.get() aria-posinset=pos + 1>
-                <button type="button" class="vl-provider" data-slug=data_slug on:click=on_click>
-                    <ProviderLogo ctrl provider=p />
-                    <span class="vl-provider-text">
-                        <span class="vl-provider-name">{name}</span>
-                        <span class="vl-provider-desc">{description}</span>
-                    </span>
-                </button>
+                <ProviderRow ctrl provider=p />
             </li>
         }
         .into_any()
@@ -224,5 +215,22 @@ fn focus_drawn_row(list: &web_sys::HtmlDivElement, pos: usize) -> bool {
             .dyn_into::<web_sys::HtmlElement>()
             .is_ok_and(|b| b.focus().is_ok()),
         _ => false,
+    }
+}
+
+/// A row of the picker: the provider's logo, name and description; a click picks it.
+#[component]
+fn ProviderRow(ctrl: Ctrl, provider: LinkProvider) -> impl IntoView {
+    let slug = provider.slug.clone();
+    let (name, description) = (provider.name.clone(), provider.description.clone());
+    view! {
+        <button type="button" class="vl-provider" data-slug=slug.clone()
+            on:click=move |_| ctrl.send(Msg::Select(slug.clone()))>
+            <ProviderLogo ctrl provider />
+            <span class="vl-provider-text">
+                <span class="vl-provider-name">{name}</span>
+                <span class="vl-provider-desc">{description}</span>
+            </span>
+        </button>
     }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{ProviderLogo, Title},
+    components::{Body, Button, ProviderHead, Title},
     ctrl::Ctrl,
     flow::{Msg, Screen},
     i18n::Key,
@@ -19,18 +19,15 @@ pub fn Success(ctrl: Ctrl) -> impl IntoView {
     };
     let name = provider.name.clone();
     view! {
-        <main class="vl-body vl-center vl-result">
+        <Body class="vl-body vl-center vl-result">
             <span class="vl-check" aria-hidden="true">"✓"</span>
             <Title text=ctrl.t(Key::SuccessTitle) />
-            <div class="vl-provider-head">
-                <ProviderLogo ctrl provider />
+            <ProviderHead ctrl provider>
                 <p>{ctrl.t(Key::SuccessBody)} " " <strong>{name}</strong></p>
-            </div>
-            <button type="button" class="vl-button vl-primary" data-autofocus=""
-                on:click=move |_| ctrl.send(Msg::Continue)>
-                {ctrl.t(Key::Done)}
-            </button>
-        </main>
+            </ProviderHead>
+            <Button ctrl class="vl-button vl-primary" label=ctrl.t(Key::Done) press=Msg::Continue
+                autofocus=true />
+        </Body>
     }
     .into_any()
 }
