@@ -162,23 +162,26 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
         }
     };
 
+    // A row is keyed by its place, its provider and the list's length: a row the window keeps
+    // stays (with the focus in it), and `aria-setsize` needs no effect of its own.
     let rows = move || {
         let (start, end) = window.get();
+        let size = total.get();
         matches.with(|m| {
             m.get(start..end)
                 .unwrap_or_default()
                 .iter()
                 .enumerate()
-                .map(|(k, &i)| (start + k, i))
+                .map(|(k, &i)| (start + k, i, size))
                 .collect::<Vec<_>>()
         })
     };
-    let row = move |(pos, i): (usize, usize)| {
+    let row = move |(pos, i, size): (usize, usize, usize)| {
         let Some(p) = flow.with_untracked(|f| f.providers.get(i).cloned()) else {
             return ().into_any();
         };
         view! {
-            <li aria-setsize=move || total.get() aria-posinset=pos + 1>
+            <li aria-setsize=size aria-posinset=pos + 1>
                 <ProviderRow ctrl provider=p />
             </li>
         }
