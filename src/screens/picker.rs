@@ -26,89 +26,146 @@ pub const OVERSCAN: usize = 24;
 /// Rows in view before the list could be measured (`max-height: 360px`).
 const ROWS_IN_VIEW: usize = 7;
 
+/// The list as a window over the filtered catalog: plain data, so its arithmetic is tested
+/// natively; the component keeps one signal of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListWindow {
+    /// Indices into the catalog of the providers that match the search, in catalog order.
+    pub matches: Vec<usize>,
+    /// The first row in view.
+    pub first: usize,
+    /// How many rows the list shows at once.
+    pub rows: usize,
+}
+
+impl ListWindow {
+    pub fn new(count: usize) -> Self {
+        ListWindow {
+            matches: (0..count).collect(),
+            first: 0,
+            rows: ROWS_IN_VIEW,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.matches.len()
+    }
+
+    /// The rows drawn: those in view and `OVERSCAN` beyond each edge.
+    pub fn range(&self) -> (usize, usize) {
+        let start = self.first.saturating_sub(OVERSCAN).min(self.total());
+        let end = self.total().min(self.first + self.rows + OVERSCAN);
+        (start, end.max(start))
+    }
+
+    /// The drawn rows as (place in the list, index in the catalog, length of the list).
+    pub fn drawn(&self) -> Vec<(usize, usize, usize)> {
+        let (start, end) = self.range();
+        let total = self.total();
+        self.matches
+            .get(start..end)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| (start + k, i, total))
+            .collect()
+    }
+
+    /// After a scroll to `scroll_top` of a list `height` px tall; whether anything changed.
+    pub fn scrolled(&mut self, scroll_top: i32, height: i32) -> bool {
+        let first = scroll_top.max(0) as usize / ROW_HEIGHT;
+        let rows = (height.max(0) as usize).div_ceil(ROW_HEIGHT);
+        let rows = if rows == 0 { self.rows } else { rows };
+        let changed = (first, rows) != (self.first, self.rows);
+        self.first = first;
+        self.rows = rows;
+        changed
+    }
+}
+
+/// What the picker keeps outside the reactive graph.
+#[derive(Default)]
+struct Local {
+    /// The catalog folded for search: built after the first paint, or at the first keystroke.
+    index: Option<search::Index>,
+    /// The pending SEARCH_PROVIDER timer.
+    timer: Option<TimeoutHandle>,
+}
+
+impl Local {
+    fn clear_timer(&mut self) {
+        if let Some(t) = self.timer.take() {
+            t.clear();
+        }
+    }
+}
+
 #[component]
 pub fn Picker(ctrl: Ctrl) -> impl IntoView {
     let flow = ctrl.flow;
     let count = flow.with_untracked(|f| f.providers.len());
-    // The catalog is folded for search after the first paint (or at the first keystroke).
-    let index = StoredValue::new_local(None::<search::Index>);
-    let matches = RwSignal::new((0..count).collect::<Vec<usize>>());
-    let total = Memo::new(move |_| matches.with(Vec::len));
-    let first_in_view = RwSignal::new(0usize);
-    let rows_in_view = RwSignal::new(ROWS_IN_VIEW);
-    let window = Memo::new(move |_| {
-        let first = first_in_view.get();
-        let start = first.saturating_sub(OVERSCAN);
-        let end = total.get().min(first + rows_in_view.get() + OVERSCAN);
-        (start, end.max(start))
-    });
+    let list = RwSignal::new_local(ListWindow::new(count));
+    let local = StoredValue::new_local(Local::default());
+    let total = move || list.with(ListWindow::total);
     let list_ref = NodeRef::<html::Div>::new();
     let search_ref = NodeRef::<html::Input>::new();
-    let timer = StoredValue::new_local(None::<TimeoutHandle>);
     on_cleanup(move || {
-        if let Some(Some(t)) = timer.try_update_value(Option::take) {
-            t.clear();
-        }
+        local.try_update_value(Local::clear_timer);
     });
 
     let build_index = move || {
-        if index.with_value(Option::is_none) {
-            let built = flow.with_untracked(|f| search::Index::new(&f.providers));
-            index.set_value(Some(built));
-        }
+        local.update_value(|l| {
+            if l.index.is_none() {
+                l.index = Some(flow.with_untracked(|f| search::Index::new(&f.providers)));
+            }
+        })
     };
     request_animation_frame(move || set_timeout(build_index, Duration::ZERO));
 
     let on_scroll = move |_| {
-        if let Some(list) = list_ref.get_untracked() {
-            let first = list.scroll_top().max(0) as usize / ROW_HEIGHT;
-            let rows = (list.client_height().max(0) as usize).div_ceil(ROW_HEIGHT);
-            if first != first_in_view.get_untracked() {
-                first_in_view.set(first);
-            }
-            if rows > 0 && rows != rows_in_view.get_untracked() {
-                rows_in_view.set(rows);
-            }
+        if let Some(el) = list_ref.get_untracked() {
+            let (top, height) = (el.scroll_top(), el.client_height());
+            list.maybe_update(|l| l.scrolled(top, height));
         }
     };
 
     let on_input = move |ev: web_sys::Event| {
         let query = event_target_value(&ev);
         build_index();
-        let found = index.with_value(|i| i.as_ref().map(|i| i.filter(&query)));
-        matches.set(found.unwrap_or_default());
-        if let Some(list) = list_ref.get_untracked() {
-            list.set_scroll_top(0);
+        let found = local.with_value(|l| l.index.as_ref().map(|i| i.filter(&query)));
+        if let Some(el) = list_ref.get_untracked() {
+            el.set_scroll_top(0);
         }
-        first_in_view.set(0);
+        list.update(|l| {
+            l.matches = found.unwrap_or_default();
+            l.first = 0;
+        });
         // SEARCH_PROVIDER once typing pauses for 300 ms.
-        if let Some(Some(t)) = timer.try_update_value(Option::take) {
-            t.clear();
-        }
+        local.update_value(Local::clear_timer);
         if !query.trim().is_empty() {
             let settled = set_timeout_with_handle(
                 move || ctrl.send(Msg::SearchSettled(query)),
                 Duration::from_millis(300),
             );
-            timer.set_value(settled.ok());
+            local.update_value(|l| l.timer = settled.ok());
         }
     };
 
     // Focuses the row at `pos` of the filtered list, scrolling it into the window first when
     // it is not drawn yet.
     let focus_row = move |pos: usize| {
-        let Some(list) = list_ref.get_untracked() else {
+        let Some(el) = list_ref.get_untracked() else {
             return;
         };
-        if focus_drawn_row(&list, pos) {
+        if focus_drawn_row(&el, pos) {
             return;
         }
-        list.set_scroll_top((pos * ROW_HEIGHT) as i32);
-        first_in_view.set(pos);
+        el.set_scroll_top((pos * ROW_HEIGHT) as i32);
+        list.update(|l| l.first = pos);
         spawn_local(async move {
             leptos::task::tick().await;
-            if let Some(list) = list_ref.get_untracked() {
-                focus_drawn_row(&list, pos);
+            if let Some(el) = list_ref.get_untracked() {
+                focus_drawn_row(&el, pos);
             }
         });
     };
@@ -137,12 +194,12 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
                 ev.prevent_default();
                 focus_search();
             }
-            "ArrowDown" if in_search && total.get_untracked() > 0 => {
+            "ArrowDown" if in_search && list.with_untracked(ListWindow::total) > 0 => {
                 ev.prevent_default();
                 focus_row(0);
             }
             "ArrowDown" => {
-                if let Some(n) = at.filter(|n| n + 1 < total.get_untracked()) {
+                if let Some(n) = at.filter(|n| n + 1 < list.with_untracked(ListWindow::total)) {
                     ev.prevent_default();
                     focus_row(n + 1);
                 }
@@ -164,18 +221,7 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
 
     // A row is keyed by its place, its provider and the list's length: a row the window keeps
     // stays (with the focus in it), and `aria-setsize` needs no effect of its own.
-    let rows = move || {
-        let (start, end) = window.get();
-        let size = total.get();
-        matches.with(|m| {
-            m.get(start..end)
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-                .map(|(k, &i)| (start + k, i, size))
-                .collect::<Vec<_>>()
-        })
-    };
+    let rows = move || list.with(ListWindow::drawn);
     let row = move |(pos, i, size): (usize, usize, usize)| {
         let Some(p) = flow.with_untracked(|f| f.providers.get(i).cloned()) else {
             return ().into_any();
@@ -198,12 +244,12 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
                 data-autofocus="" node_ref=search_ref on:input=on_input />
             <div class="vl-list" node_ref=list_ref on:scroll=on_scroll>
                 <ul class="vl-providers" aria-label=title
-                    style:height=move || px(total.get())
-                    style:padding-top=move || px(window.get().0)>
+                    style:height=move || px(total())
+                    style:padding-top=move || px(list.with(|l| l.range().0))>
                     <For each=rows key=|pair| *pair children=row />
                 </ul>
             </div>
-            {move || (total.get() == 0).then(|| view! {
+            {move || (total() == 0).then(|| view! {
                 <p class="vl-muted" role="status">{ctrl.t(Key::NoResults)}</p>
             })}
         </main>
@@ -235,5 +281,49 @@ fn ProviderRow(ctrl: Ctrl, provider: LinkProvider) -> impl IntoView {
                 <span class="vl-provider-desc">{description}</span>
             </span>
         </button>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_covers_the_view_and_its_overscan() {
+        let mut w = ListWindow::new(300);
+        assert_eq!(w.range(), (0, ROWS_IN_VIEW + OVERSCAN));
+        assert!(w.scrolled((100 * ROW_HEIGHT) as i32 + 10, 360));
+        assert_eq!((w.first, w.rows), (100, 7));
+        assert_eq!(w.range(), (100 - OVERSCAN, 107 + OVERSCAN));
+        assert!(
+            !w.scrolled((100 * ROW_HEIGHT) as i32 + 20, 360),
+            "same row: no change"
+        );
+        // At the end, the window stops at the last row.
+        w.scrolled((300 * ROW_HEIGHT) as i32, 360);
+        assert_eq!(w.range().1, 300);
+        let drawn = w.drawn();
+        assert_eq!(drawn.last(), Some(&(299, 299, 300)));
+        assert!(drawn.iter().all(|&(_, _, total)| total == 300));
+        // A list not measured yet (height 0) keeps its row count.
+        let mut w = ListWindow::new(5);
+        w.scrolled(0, 0);
+        assert_eq!(w.rows, ROWS_IN_VIEW);
+        assert_eq!(
+            w.drawn(),
+            [(0, 0, 5), (1, 1, 5), (2, 2, 5), (3, 3, 5), (4, 4, 5)]
+        );
+    }
+
+    #[test]
+    fn a_search_shows_places_in_the_filtered_list() {
+        let mut w = ListWindow::new(300);
+        w.scrolled((250 * ROW_HEIGHT) as i32, 360);
+        w.matches = vec![7, 42, 199];
+        w.first = 0;
+        assert_eq!(w.drawn(), [(0, 7, 3), (1, 42, 3), (2, 199, 3)]);
+        w.matches.clear();
+        assert_eq!(w.range(), (0, 0));
+        assert!(w.drawn().is_empty());
     }
 }
