@@ -58,6 +58,14 @@ pub struct InlineError {
     pub message: Option<String>,
 }
 
+/// See [`Flow::live`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Live {
+    pub busy: bool,
+    pub error: Option<InlineError>,
+    pub phase: Option<OauthPhase>,
+}
+
 /// What is on screen, with the data it needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Screen {
@@ -372,6 +380,20 @@ impl Flow {
     pub fn form(&self) -> Option<(&LinkProvider, bool, Option<&InlineError>)> {
         let (provider, busy, error) = self.screen.form()?;
         Some((provider, busy, error.as_ref()))
+    }
+
+    /// What changes while a screen stays on: a form's busy flag and inline error, the OAuth
+    /// phase. The screens watch this one value, so typed text survives its changes.
+    pub fn live(&self) -> Live {
+        let (busy, error) = self
+            .screen
+            .form()
+            .map_or((false, None), |(_, busy, e)| (busy, e.clone()));
+        let phase = match &self.screen {
+            Screen::Oauth { phase, .. } => Some(phase.clone()),
+            _ => None,
+        };
+        Live { busy, error, phase }
     }
 
     pub fn has_exited(&self) -> bool {

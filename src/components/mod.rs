@@ -5,7 +5,11 @@
 use leptos::{html, prelude::*};
 use link_contract::{LinkProvider, Region};
 
-use crate::{ctrl::Ctrl, flow::InlineError, flow::Msg, i18n::Key};
+use crate::{
+    ctrl::Ctrl,
+    flow::{Flow, Live, Msg, OauthPhase},
+    i18n::Key,
+};
 
 /// A button of the screens. Every button is this one concrete component (its message is
 /// data, not a closure), so its view code is in the wasm once.
@@ -116,30 +120,41 @@ pub fn ProviderLogo(ctrl: Ctrl, provider: LinkProvider) -> impl IntoView {
     }
 }
 
-/// A form's busy flag and inline error, each its own memo: typed text survives their changes.
+/// What changes while a screen stays on ([`Live`]: busy flag, inline error, OAuth phase), as
+/// one memo: typed text survives its changes, and one memo type serves every screen.
 #[derive(Clone, Copy)]
-pub struct FormState {
-    pub busy: Memo<bool>,
-    pub error: Memo<Option<InlineError>>,
-}
+pub struct LiveState(Memo<Live>);
 
-impl FormState {
+impl LiveState {
     pub fn of(ctrl: Ctrl) -> Self {
         let flow = ctrl.flow;
-        FormState {
-            busy: Memo::new(move |_| flow.with(|f| f.form().is_some_and(|(_, busy, _)| busy))),
-            error: Memo::new(move |_| flow.with(|f| f.form().and_then(|(_, _, e)| e.cloned()))),
-        }
+        LiveState(Memo::new(move |_| flow.with(Flow::live)))
+    }
+
+    pub fn busy(self) -> bool {
+        self.0.with(|l| l.busy)
+    }
+
+    pub fn busy_untracked(self) -> bool {
+        self.0.with_untracked(|l| l.busy)
+    }
+
+    pub fn has_error(self) -> bool {
+        self.0.with(|l| l.error.is_some())
+    }
+
+    pub fn phase(self) -> Option<OauthPhase> {
+        self.0.with(|l| l.phase.clone())
     }
 
     /// `aria-invalid` of the form's fields.
     pub fn invalid(self) -> impl Fn() -> Option<&'static str> + Copy {
-        move || self.error.with(|e| e.as_ref().map(|_| "true"))
+        move || self.has_error().then_some("true")
     }
 
     /// `aria-describedby` of the form's fields: the inline error while there is one.
     pub fn described_by(self) -> impl Fn() -> Option<&'static str> + Copy {
-        move || self.error.with(|e| e.as_ref().map(|_| "vl-form-error"))
+        move || self.has_error().then_some("vl-form-error")
     }
 }
 
@@ -184,11 +199,11 @@ pub fn RegionSelect(
 
 /// The inline error line, before the submit button while there is one (announced: `alert`).
 #[component]
-pub fn InlineErrorLine(ctrl: Ctrl, form: FormState) -> impl IntoView {
+pub fn InlineErrorLine(ctrl: Ctrl, form: LiveState) -> impl IntoView {
     let lang = ctrl.lang();
     move || {
-        form.error.with(|e| {
-            e.as_ref().map(|e| {
+        form.0.with(|l| {
+            l.error.as_ref().map(|e| {
                 view! {
                     <p class="vl-inline-error" role="alert" id="vl-form-error">
                         {lang.error_message(&e.error_type)}
@@ -205,13 +220,12 @@ pub fn InlineErrorLine(ctrl: Ctrl, form: FormState) -> impl IntoView {
 pub fn SubmitButton(
     label: &'static str,
     busy_label: &'static str,
-    form: FormState,
+    form: LiveState,
 ) -> impl IntoView {
-    let busy = form.busy;
     view! {
-        <button type="submit" class="vl-button vl-primary" disabled=move || busy.get()
-            aria-busy=move || busy.get().then_some("true")>
-            {move || if busy.get() { busy_label } else { label }}
+        <button type="submit" class="vl-button vl-primary" disabled=move || form.busy()
+            aria-busy=move || form.busy().then_some("true")>
+            {move || if form.busy() { busy_label } else { label }}
         </button>
     }
 }

@@ -4,7 +4,7 @@ use leptos::{html, prelude::*};
 
 use crate::{
     components::{
-        Body, Field, FormState, Header, InlineErrorLine, Para, ProviderHead, RegionSelect,
+        Body, Field, Header, InlineErrorLine, LiveState, Para, ProviderHead, RegionSelect,
         SubmitButton, Title,
     },
     ctrl::Ctrl,
@@ -20,12 +20,12 @@ pub fn Email(ctrl: Ctrl) -> impl IntoView {
     else {
         return ().into_any();
     };
-    let form = FormState::of(ctrl);
+    let form = LiveState::of(ctrl);
     let email_ref = NodeRef::<html::Input>::new();
     let region_ref = NodeRef::<html::Select>::new();
     // A refused address stays, selected, with the cursor in it.
     Effect::new(move |_| {
-        if form.error.with(Option::is_some) {
+        if form.has_error() {
             if let Some(i) = email_ref.get_untracked() {
                 let _ = i.focus();
                 i.select();
@@ -34,7 +34,7 @@ pub fn Email(ctrl: Ctrl) -> impl IntoView {
     });
     let on_submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
-        if form.busy.get_untracked() {
+        if form.busy_untracked() {
             return;
         }
         let Some(email) = email_ref.get_untracked() else {

@@ -4,7 +4,7 @@ use leptos::{html, prelude::*};
 use link_contract::MfaMethod;
 
 use crate::{
-    components::{Body, Field, FormState, Header, InlineErrorLine, SubmitButton, Title},
+    components::{Body, Field, Header, InlineErrorLine, LiveState, SubmitButton, Title},
     ctrl::Ctrl,
     flow::{Msg, Screen},
     i18n::Key,
@@ -16,11 +16,11 @@ pub fn Mfa(ctrl: Ctrl) -> impl IntoView {
         Screen::Mfa { method, hint, .. } => (*method, hint.clone()),
         _ => (MfaMethod::Sms, None),
     });
-    let form = FormState::of(ctrl);
+    let form = LiveState::of(ctrl);
     let code_ref = NodeRef::<html::Input>::new();
     // A wrong code stays in the field, selected, so typing replaces it.
     Effect::new(move |_| {
-        if form.error.with(Option::is_some) {
+        if form.has_error() {
             if let Some(i) = code_ref.get_untracked() {
                 let _ = i.focus();
                 i.select();
@@ -29,7 +29,7 @@ pub fn Mfa(ctrl: Ctrl) -> impl IntoView {
     });
     let on_submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
-        if form.busy.get_untracked() {
+        if form.busy_untracked() {
             return;
         }
         if let Some(msg) = code_ref.get_untracked().and_then(|i| Msg::mfa(&i.value())) {

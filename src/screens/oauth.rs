@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{Body, Button, Header, Para, ProviderHead, Spinner, Title},
+    components::{Body, Button, Header, LiveState, Para, ProviderHead, Spinner, Title},
     ctrl::Ctrl,
     flow::{Msg, OauthPhase, Screen},
     i18n::Key,
@@ -22,15 +22,10 @@ pub fn Oauth(ctrl: Ctrl) -> impl IntoView {
         return ().into_any();
     };
     let flow = ctrl.flow;
-    let phase = Memo::new(move |_| {
-        flow.with(|f| match &f.screen {
-            Screen::Oauth { phase, .. } => Some(phase.clone()),
-            _ => None,
-        })
-    });
+    let live = LiveState::of(ctrl);
     let t = move |k| ctrl.t(k);
     let continue_label = [t(Key::OauthContinue), " ", &provider.name].concat();
-    let actions = move || match phase.get() {
+    let actions = move || match live.phase() {
         Some(OauthPhase::Ready) | None => view! {
             <Button ctrl class="vl-button vl-primary" label=continue_label.clone()
                 press=Msg::StartOauth { popup: true } autofocus=true />

@@ -4,7 +4,7 @@ use leptos::{html, prelude::*};
 
 use crate::{
     components::{
-        Body, Field, FormState, Header, InlineErrorLine, Para, ProviderHead, RegionSelect,
+        Body, Field, Header, InlineErrorLine, LiveState, Para, ProviderHead, RegionSelect,
         SubmitButton, Title,
     },
     ctrl::Ctrl,
@@ -20,13 +20,13 @@ pub fn Password(ctrl: Ctrl) -> impl IntoView {
     else {
         return ().into_any();
     };
-    let form = FormState::of(ctrl);
+    let form = LiveState::of(ctrl);
     let user_ref = NodeRef::<html::Input>::new();
     let pass_ref = NodeRef::<html::Input>::new();
     let region_ref = NodeRef::<html::Select>::new();
     // A failed attempt empties the password (it is never kept) and puts the cursor there.
     Effect::new(move |_| {
-        if form.error.with(Option::is_some) {
+        if form.has_error() {
             if let Some(p) = pass_ref.get_untracked() {
                 p.set_value("");
                 let _ = p.focus();
@@ -35,7 +35,7 @@ pub fn Password(ctrl: Ctrl) -> impl IntoView {
     });
     let on_submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
-        if form.busy.get_untracked() {
+        if form.busy_untracked() {
             return;
         }
         let (Some(user), Some(pass)) = (user_ref.get_untracked(), pass_ref.get_untracked()) else {
