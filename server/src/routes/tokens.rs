@@ -147,7 +147,7 @@ pub async fn create_token_record(
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
-    if !store::user_exists(&state.db, &user_id).await? {
+    if !state.store.user_exists(&user_id).await? {
         return Err(AppError::invalid_user_id());
     }
     check_linkable(state, req)?;
@@ -159,21 +159,21 @@ pub async fn create_token_record(
         .filter_on_providers
         .as_ref()
         .map(|f| serde_json::to_string(f).expect("strings serialise"));
-    sqlx::query(
-        "INSERT INTO link_tokens (token_hash, user_id, provider, filter_on_providers, redirect_url,
-           on_error, on_close, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(secrets::sha256_hex(&token))
-    .bind(&user_id)
-    .bind(&req.provider)
-    .bind(filter)
-    .bind(&req.redirect_url)
-    .bind(policy_str(req.on_error))
-    .bind(policy_str(req.on_close))
-    .bind(now)
-    .bind(now.saturating_add(ttl_ms))
-    .execute(&state.writer)
-    .await?;
+    let token_hash = secrets::sha256_hex(&token);
+    state
+        .store
+        .insert_token(&store::NewToken {
+            token_hash: &token_hash,
+            user_id: &user_id,
+            provider: req.provider.as_deref(),
+            filter_on_providers: filter.as_deref(),
+            redirect_url: req.redirect_url.as_deref(),
+            on_error: policy_str(req.on_error),
+            on_close: policy_str(req.on_close),
+            created_at: now,
+            expires_at: now.saturating_add(ttl_ms),
+        })
+        .await?;
     let mut web =
         url::Url::parse(&format!("{}/", state.public_url)).map_err(anyhow::Error::from)?;
     web.query_pairs_mut()
@@ -237,7 +237,10 @@ async fn token_is_valid(
 ) -> AppResult<Json<TokenIsValidResponse>> {
     let req: TokenIsValidRequest = parse_json(&headers, &body)?;
     let row = if secrets::looks_like_token(req.token.trim()) {
-        store::token_by_hash_pool(&state.db, &secrets::sha256_hex(req.token.trim())).await?
+        state
+            .store
+            .token_by_hash(&secrets::sha256_hex(req.token.trim()))
+            .await?
     } else {
         None
     };
