@@ -43,6 +43,16 @@ async fn users_and_tokens() {
     assert_error(&dup, DUPLICATE_USER);
     assert_eq!(dup.1["detail"]["user_id"], user.as_str());
 
+    // Text PostgreSQL cannot store (NUL) is refused alike on both databases, never a 500.
+    assert_422(
+        &s.post_user("nul\u{0}inside").await,
+        &["body", "client_user_id"],
+    );
+    let nul_url = s
+        .post_token(json!({"user_id": user, "redirect_url": "https://host.example/\u{0}"}))
+        .await;
+    assert_422(&nul_url, &["body", "redirect_url"]);
+
     let (st, b) = s
         .post_token(
             json!({"user_id": user, "redirect_url": "https://host.example/done?x=1",

@@ -31,6 +31,33 @@ use crate::{
     AppState,
 };
 
+/// The consent form's fields, as the page posts them (documents the form; parsed by hand).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct AuthorizeForm {
+    response_type: String,
+    client_id: String,
+    redirect_uri: String,
+    state: String,
+    /// A granted scope (repeated).
+    scope: Option<String>,
+    /// `allow` or `deny`.
+    decision: String,
+}
+
+/// The token request's fields (RFC 6749 §4.1.3; documents the form; parsed by hand).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct TokenForm {
+    /// `authorization_code`.
+    grant_type: String,
+    code: Option<String>,
+    redirect_uri: Option<String>,
+    /// Or HTTP Basic.
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
 /// Lifetime of a sandbox authorization code.
 const CODE_TTL_MS: i64 = 120_000;
 
@@ -285,7 +312,7 @@ fn append_query(url: &str, pairs: &[(&str, &str)]) -> String {
 /// Consent decision: redirects to `redirect_uri` with a code (Allow) or `error=access_denied`.
 #[utoipa::path(
     post, path = "/sandbox/oauth/authorize", tag = "sandbox oauth",
-    request_body(content_type = "application/x-www-form-urlencoded", content = String,
+    request_body(content_type = "application/x-www-form-urlencoded", content = AuthorizeForm,
         description = "response_type, client_id, redirect_uri, state, scope (repeated), decision=allow|deny"),
     responses(
         (status = 303, description = "To redirect_uri with `code` and `state`, or `error=access_denied`"),
@@ -361,7 +388,7 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
 /// Sandbox token endpoint (RFC 6749 §4.1.3): exchanges a code once.
 #[utoipa::path(
     post, path = "/sandbox/oauth/token", tag = "sandbox oauth",
-    request_body(content_type = "application/x-www-form-urlencoded", content = String,
+    request_body(content_type = "application/x-www-form-urlencoded", content = TokenForm,
         description = "grant_type=authorization_code, code, redirect_uri, client_id, client_secret (or HTTP Basic)"),
     responses(
         (status = 200, description = "`{access_token, token_type, expires_in, refresh_token, scope, user_id}`"),
@@ -412,7 +439,10 @@ async fn token_endpoint(
             "Only authorization_code is supported.",
         ));
     }
-    let (Some(code), Some(redirect_uri)) = (params.get("code"), params.get("redirect_uri")) else {
+    let (Some(code), Some(redirect_uri)) = (
+        params.get("code"),
+        params.get("redirect_uri").filter(|u| !u.contains('\0')),
+    ) else {
         return Ok(oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",

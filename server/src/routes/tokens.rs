@@ -27,11 +27,13 @@ pub fn widget_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(link_state))
 }
 
-/// Whether `s` is an absolute http(s) URL.
+/// Whether `s` is an absolute http(s) URL (without control characters, which the URL parser
+/// would drop or encode but the stored string would keep).
 pub fn is_http_url(s: &str) -> bool {
-    url::Url::parse(s)
-        .map(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-        .unwrap_or(false)
+    !s.contains(char::is_control)
+        && url::Url::parse(s)
+            .map(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .unwrap_or(false)
 }
 
 fn policy_str(p: Option<RedirectPolicy>) -> Option<&'static str> {

@@ -41,6 +41,14 @@ pub async fn create_user_record(
             "string_too_short",
         ));
     }
+    if client_user_id.contains('\0') {
+        // PostgreSQL text cannot hold NUL: refused on both databases alike.
+        return Err(AppError::validation(
+            &["body", "client_user_id"],
+            "client_user_id must not contain NUL characters",
+            "string_pattern_mismatch",
+        ));
+    }
     if client_user_id.len() > 256 {
         return Err(AppError::validation(
             &["body", "client_user_id"],
