@@ -37,6 +37,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The database: every query goes through it.
     pub store: store::Store,
+    /// Group commit of link-token inserts (over `store`).
+    pub tokens: store::TokenWriter,
     pub catalog: Arc<Catalog>,
     /// Base of `link_web_url`, `oauth_url` and logo URLs, without a trailing slash.
     pub public_url: Arc<str>,
@@ -135,6 +137,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         catalog: Arc::new(catalog),
         all_link_providers: Arc::new(all_link_providers),
         config: Arc::new(config),
+        tokens: store::TokenWriter::spawn(store.clone()),
         store: store.clone(),
         public_url: public_url.into(),
         internal_url: internal_url.into(),

@@ -638,3 +638,167 @@ impl Store {
         Ok(row)
     }
 }
+
+// -- group commit of link tokens -------------------------------------------------------------
+
+/// A link token row owned by the batch that inserts it.
+#[derive(Debug, Clone)]
+pub struct OwnedToken {
+    pub token_hash: String,
+    pub user_id: String,
+    pub provider: Option<String>,
+    pub filter_on_providers: Option<String>,
+    pub redirect_url: Option<String>,
+    pub on_error: Option<String>,
+    pub on_close: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+impl OwnedToken {
+    fn as_new(&self) -> NewToken<'_> {
+        NewToken {
+            token_hash: &self.token_hash,
+            user_id: &self.user_id,
+            provider: self.provider.as_deref(),
+            filter_on_providers: self.filter_on_providers.as_deref(),
+            redirect_url: self.redirect_url.as_deref(),
+            on_error: self.on_error.as_deref(),
+            on_close: self.on_close.as_deref(),
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+        }
+    }
+}
+
+/// Why a token could not be inserted.
+#[derive(Debug)]
+pub enum InsertTokenError {
+    /// The user does not exist (the foreign key said so).
+    UnknownUser,
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for InsertTokenError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+                InsertTokenError::UnknownUser
+            }
+            _ => InsertTokenError::Database(e),
+        }
+    }
+}
+
+/// Most rows in one batch (9 binds each: far below either database's bind limit).
+const MAX_BATCH: usize = 256;
+
+impl Store {
+    /// Inserts the rows with one multi-row `INSERT` (one transaction: all or none).
+    pub async fn insert_tokens(&self, rows: &[OwnedToken]) -> Result<(), sqlx::Error> {
+        write!(self, |pool| {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO link_tokens (token_hash, user_id, provider, filter_on_providers,
+                   redirect_url, on_error, on_close, created_at, expires_at) ",
+            );
+            qb.push_values(rows, |mut b, t| {
+                b.push_bind(&t.token_hash)
+                    .push_bind(&t.user_id)
+                    .push_bind(&t.provider)
+                    .push_bind(&t.filter_on_providers)
+                    .push_bind(&t.redirect_url)
+                    .push_bind(&t.on_error)
+                    .push_bind(&t.on_close)
+                    .push_bind(t.created_at)
+                    .push_bind(t.expires_at);
+            });
+            qb.build().execute(pool).await.map(|_| ())
+        })
+    }
+
+    /// The insert of one token, alone: what a failed batch falls back to, row by row.
+    async fn insert_one(&self, t: &OwnedToken) -> Result<(), InsertTokenError> {
+        Ok(self.insert_token(&t.as_new()).await?)
+    }
+}
+
+type TokenJob = (
+    OwnedToken,
+    tokio::sync::oneshot::Sender<Result<(), InsertTokenError>>,
+);
+
+/// Group commit of link-token inserts: concurrent requests hand their row to one writer task,
+/// which inserts whatever has queued up meanwhile as one multi-row `INSERT` (one transaction,
+/// one commit) and answers each request after that commit, so an acknowledged token is as
+/// durable as with one transaction per request. There is no waiting for a batch to fill: a
+/// batch is what arrived while the previous one was being written. SQLite writes one batch at a
+/// time (it has one writer); PostgreSQL up to 4 at once.
+#[derive(Clone, Debug)]
+pub struct TokenWriter {
+    tx: tokio::sync::mpsc::Sender<TokenJob>,
+}
+
+impl TokenWriter {
+    /// Starts the writer task (on the current tokio runtime).
+    pub fn spawn(store: Store) -> TokenWriter {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<TokenJob>(4 * MAX_BATCH);
+        let in_flight = match store {
+            Store::Sqlite { .. } => 1,
+            Store::Postgres(_) => 4,
+        };
+        let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(in_flight));
+        tokio::spawn(async move {
+            loop {
+                let Ok(permit) = permits.clone().acquire_owned().await else {
+                    break;
+                };
+                let Some(first) = rx.recv().await else { break };
+                let mut batch = vec![first];
+                while batch.len() < MAX_BATCH {
+                    match rx.try_recv() {
+                        Ok(job) => batch.push(job),
+                        Err(_) => break,
+                    }
+                }
+                let store = store.clone();
+                tokio::spawn(async move {
+                    write_batch(&store, batch).await;
+                    drop(permit);
+                });
+            }
+        });
+        TokenWriter { tx }
+    }
+
+    /// Inserts one token; returns once it is committed.
+    pub async fn insert(&self, token: OwnedToken) -> Result<(), InsertTokenError> {
+        let (done, wait) = tokio::sync::oneshot::channel();
+        let closed = || InsertTokenError::Database(sqlx::Error::PoolClosed);
+        self.tx.send((token, done)).await.map_err(|_| closed())?;
+        wait.await.map_err(|_| closed())?
+    }
+}
+
+async fn write_batch(store: &Store, batch: Vec<TokenJob>) {
+    tracing::debug!(rows = batch.len(), "link token batch");
+    let rows: Vec<OwnedToken> = batch.iter().map(|(t, _)| t.clone()).collect();
+    match store.insert_tokens(&rows).await {
+        Ok(()) => {
+            for (_, done) in batch {
+                let _ = done.send(Ok(()));
+            }
+        }
+        // A single row: its own error. Several: one bad row (an unknown user) must not fail
+        // the others, so each is retried alone.
+        Err(e) if batch.len() == 1 => {
+            if let Some((_, done)) = batch.into_iter().next() {
+                let _ = done.send(Err(InsertTokenError::from(e)));
+            }
+        }
+        Err(_) => {
+            for (t, done) in batch {
+                let _ = done.send(store.insert_one(&t).await);
+            }
+        }
+    }
+}

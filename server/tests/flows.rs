@@ -300,6 +300,31 @@ async fn concurrent_successes_record_exactly_one_connection() {
     assert_eq!(s.connections(&user).await.len(), 1);
 }
 
+/// Token creations arriving together are written as one batch (group commit): a request for an
+/// unknown user among them gets its 400 and the others their tokens, each valid at once.
+async fn concurrent_token_creations_with_unknown_users() {
+    let s = Server::start().await;
+    let user = s.create_user().await;
+    let futs = (0..120).map(|i| {
+        let s = &s;
+        let user = if i % 7 == 3 {
+            uuid::Uuid::new_v4().to_string()
+        } else {
+            user.clone()
+        };
+        async move { (i, s.post_token(json!({ "user_id": user })).await) }
+    });
+    for (i, r) in futures_join_all(futs).await {
+        if i % 7 == 3 {
+            assert_error(&r, INVALID_USER_ID);
+        } else {
+            assert_eq!(r.0, 200, "{}", r.1);
+            let token = r.1["link_token"].as_str().unwrap();
+            assert_eq!(s.is_valid(token).await.1["valid"], true);
+        }
+    }
+}
+
 /// Many writers at once (users, tokens, attempts, connections): queued, never "database is
 /// locked", never a 500.
 async fn write_contention_is_never_an_error() {
@@ -402,6 +427,7 @@ both!(
     concurrent_wrong_attempts_cannot_pass_the_lockout,
     concurrent_successes_record_exactly_one_connection,
     write_contention_is_never_an_error,
+    concurrent_token_creations_with_unknown_users,
     tokens_expire,
     default_lifetime_is_ten_minutes,
 );

@@ -149,10 +149,14 @@ pub async fn create_token_record(
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
-    if !state.store.user_exists(&user_id).await? {
-        return Err(AppError::invalid_user_id());
+    // The user is checked by the insert itself (its foreign key): no read first. Only when the
+    // provider is refused is the user looked up, to keep the contract's order of errors.
+    if let Err(e) = check_linkable(state, req) {
+        if !state.store.user_exists(&user_id).await? {
+            return Err(AppError::invalid_user_id());
+        }
+        return Err(e);
     }
-    check_linkable(state, req)?;
 
     let token = secrets::new_token();
     let now = now_ms();
@@ -161,21 +165,25 @@ pub async fn create_token_record(
         .filter_on_providers
         .as_ref()
         .map(|f| serde_json::to_string(f).expect("strings serialise"));
-    let token_hash = secrets::sha256_hex(&token);
-    state
-        .store
-        .insert_token(&store::NewToken {
-            token_hash: &token_hash,
-            user_id: &user_id,
-            provider: req.provider.as_deref(),
-            filter_on_providers: filter.as_deref(),
-            redirect_url: req.redirect_url.as_deref(),
-            on_error: policy_str(req.on_error),
-            on_close: policy_str(req.on_close),
+    let inserted = state
+        .tokens
+        .insert(store::OwnedToken {
+            token_hash: secrets::sha256_hex(&token),
+            user_id,
+            provider: req.provider.clone(),
+            filter_on_providers: filter,
+            redirect_url: req.redirect_url.clone(),
+            on_error: policy_str(req.on_error).map(str::to_string),
+            on_close: policy_str(req.on_close).map(str::to_string),
             created_at: now,
             expires_at: now.saturating_add(ttl_ms),
         })
-        .await?;
+        .await;
+    match inserted {
+        Ok(()) => {}
+        Err(store::InsertTokenError::UnknownUser) => return Err(AppError::invalid_user_id()),
+        Err(store::InsertTokenError::Database(e)) => return Err(e.into()),
+    }
     let mut web =
         url::Url::parse(&format!("{}/", state.public_url)).map_err(anyhow::Error::from)?;
     web.query_pairs_mut()
