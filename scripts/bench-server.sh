@@ -68,25 +68,34 @@ run_one() { # name binary database-url
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-log "baseline $BASE on SQLite"
-run_one "baseline-sqlite" "$BASE_SRC/link-server" "sqlite://$TMP/base.db"
-log "this tree on SQLite"
-run_one "sqlite" "$BIN" "sqlite://$TMP/link.db"
-log "this tree on PostgreSQL"
-run_one "postgres" "$BIN" "$PG_URL"
+# Interleaved passes (the cores are shared: load from elsewhere hits each configuration alike);
+# each configuration's best pass is reported, every pass is in the JSON.
+PASSES="${BENCH_PASSES:-2}"
+for pass in $(seq "$PASSES"); do
+  log "pass $pass/$PASSES: baseline $BASE on SQLite"
+  run_one "baseline-sqlite.$pass" "$BASE_SRC/link-server" "sqlite://$TMP/base$pass.db"
+  log "pass $pass/$PASSES: this tree on SQLite"
+  run_one "sqlite.$pass" "$BIN" "sqlite://$TMP/link$pass.db"
+  log "pass $pass/$PASSES: this tree on PostgreSQL"
+  run_one "postgres.$pass" "$BIN" "$PG_URL"
+done
 
 mkdir -p target/bench
-python3 - "$TMP" "$BASE" <<'EOF'
+python3 - "$TMP" "$BASE" "$PASSES" <<'EOF'
 import json, sys, os
-tmp, base = sys.argv[1], sys.argv[2]
+tmp, base, passes = sys.argv[1], sys.argv[2], int(sys.argv[3])
 rows = []
 for name in ("baseline-sqlite", "sqlite", "postgres"):
-    sat = json.load(open(f"{tmp}/{name}.sat.json"))
-    fixed = json.load(open(f"{tmp}/{name}.fixed.json"))
-    rows.append({"server": name, "saturation": sat, "fixed_1000": fixed,
-                 "peak_rss_kib": int(open(f"{tmp}/{name}.hwm").read().strip() or 0)})
+    runs = []
+    for p in range(1, passes + 1):
+        runs.append({"pass": p,
+                     "saturation": json.load(open(f"{tmp}/{name}.{p}.sat.json")),
+                     "fixed_1000": json.load(open(f"{tmp}/{name}.{p}.fixed.json")),
+                     "peak_rss_kib": int(open(f"{tmp}/{name}.{p}.hwm").read().strip() or 0)})
+    best = max(runs, key=lambda r: r["saturation"]["rps"])
+    rows.append({"server": name, **best, "passes": runs})
 b = rows[0]["saturation"]["rps"] or 1
-print(f"\nPOST /v2/link/token (link-loadgen, loopback, server and load generator on the same cores)")
+print(f"\nPOST /v2/link/token, best of {passes} interleaved passes (link-loadgen, loopback, server and load generator on the same cores)")
 print(f"| {'server':<24} | {'saturation req/s':>16} | {'vs baseline':>11} | {'p99 @ sat':>9} | {'@1000/s p50':>11} | {'@1000/s p99':>11} | {'non-2xx':>7} | {'peak RSS':>9} |")
 print("|" + "|".join("-" * (w + 2) for w in (24, 16, 11, 9, 11, 11, 7, 9)) + "|")
 for r in rows:
