@@ -416,7 +416,7 @@ def section_hostile(binary, dbs, quick, backend, header_timeout):
         # (buffers for 2,000 connections and 1 MiB headers); the second must not grow them
         # further. RSS is compared after round 1 and after round 2.
         rss = []
-        rounds = 2 if quick else 5
+        rounds = 2 if quick else 8
         for _ in range(rounds):
             hostile_round(srv, check, header_timeout)
             time.sleep(1.0)
@@ -437,7 +437,7 @@ def section_hostile(binary, dbs, quick, backend, header_timeout):
                  "rss_fresh_kib": rss_fresh,
                  "rss_before_kib": rss_before, "rss_after_kib": rss_after,
                  "rss_kib_per_round": rss, "rss_growth_pct": round(growth * 100, 1),
-                 # Gated in the full run (5 rounds: the last within 10 % of the one before);
+                 # Gated in the full run (8 rounds: the last within 10 % of the one before);
                  # the quick run's 2 rounds are still settling, so there it is only reported.
                  "rss_gated": not quick, "checks": checks,
                  "ok": all(c["ok"] for c in checks) and srv.alive() and ok5xx
