@@ -213,7 +213,8 @@ def section_schemathesis(binary, dbs, quick, backends):
                    "--generation-database", "none",
                    "--report", "junit", "--report-dir", report]
             t0 = time.time()
-            p = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+            # In target/reliability: schemathesis keeps a .schemathesis/ dir in its working dir.
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=OUT)
             took = time.time() - t0
             out = p.stdout + p.stderr
             with open(os.path.join(report, "output.txt"), "w") as f:
