@@ -64,3 +64,13 @@ if [ "$WANT_E2E" = 1 ]; then
   fi
   export CHROMEDRIVER=/usr/bin/chromedriver
 fi
+
+# --- PostgreSQL (server tests and reliability suite; issue 12) ---------------------------------
+# Debian's postgresql, for the throwaway test clusters of scripts/pg.sh (its system cluster is
+# not used). Only when no initdb is there; skipped with LINK_SKIP_POSTGRES=1.
+if [ "${LINK_SKIP_POSTGRES:-0}" != 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  log "installing postgresql from apt"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+# -----------------------------------------------------------------------------------------------

@@ -53,13 +53,26 @@ pub struct Config {
     #[arg(long, env = "LINK_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
 
-    /// SQLite database URL; the file and its schema are created on first start.
+    /// Database URL: `sqlite://PATH` (the file and its schema are created on first start) or
+    /// `postgres://USER[:PASSWORD]@HOST:PORT/DB` (the schema is created on first start; several
+    /// instances may share it).
     #[arg(
         long,
         env = "LINK_DATABASE_URL",
-        default_value = "sqlite://data/link.db"
+        default_value = "sqlite://data/link.db",
+        hide_env_values = true
     )]
     pub database_url: String,
+
+    /// Size of the database pool (PostgreSQL connections, or SQLite readers).
+    #[arg(long, env = "LINK_DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
+    pub database_max_connections: u32,
+
+    /// Secret that signs the OAuth `state` and derives the sandbox client secrets. Default: a
+    /// random key generated on first start and stored in the database, which every instance
+    /// on that database shares. Give the same value to every instance to set it yourself.
+    #[arg(long, env = "LINK_STATE_KEY", hide_env_values = true)]
+    pub state_key: Option<String>,
 
     /// The team API key that server-side endpoints require.
     #[arg(long, env = "LINK_API_KEY", hide_env_values = true)]
@@ -110,6 +123,11 @@ pub struct Config {
     /// Log format on stderr (levels from RUST_LOG, default info).
     #[arg(long, env = "LINK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// Seconds a client may take to send a request's headers (slow clients are closed after
+    /// it; it also bounds how long an idle keep-alive connection waits for its next request).
+    #[arg(long, env = "LINK_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
 
     /// Sandbox only: add N generated password providers (benchmark catalog).
     #[arg(long, env = "LINK_SYNTHETIC_PROVIDERS", default_value_t = 0)]

@@ -1,4 +1,5 @@
-//! The SQLite pool (WAL, busy timeout, foreign keys) and its migrations.
+//! Opening the database named by `--database-url`: SQLite (WAL, busy timeout, foreign keys)
+//! or PostgreSQL, picked by the URL's scheme, with the migrations of that backend.
 
 use std::{str::FromStr, time::Duration};
 
@@ -6,28 +7,82 @@ use anyhow::Context;
 use rand::RngCore;
 use sqlx::ConnectOptions;
 use sqlx::{
+    postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    Row, Sqlite, SqlitePool, Transaction,
 };
 
-/// The two pools over one database: many readers (WAL lets them run beside the writer) and a
-/// single writer connection, so that writes queue in the process instead of contending for
-/// SQLite's lock (the busy timeout still covers other processes on the same file).
-#[derive(Clone)]
-pub struct Pools {
-    pub read: SqlitePool,
-    pub write: SqlitePool,
+use crate::store::Store;
+
+/// The URL with any password replaced by `***`, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        Ok(_) => url.to_string(),
+        // Unparsable: show only the scheme, the rest may hold a password.
+        Err(_) => match url.split_once(':') {
+            Some((scheme, _)) => format!("{scheme}:…"),
+            None => "(unparsable)".into(),
+        },
+    }
 }
 
-/// Opens (creating it and its directory if needed) the database and runs the migrations.
-pub async fn connect(url: &str) -> anyhow::Result<Pools> {
-    if !url.starts_with("sqlite:") {
-        anyhow::bail!("unsupported database URL {url:?}: only sqlite: URLs are supported");
+/// Opens the database, creating it if needed (SQLite: the file and its directory), and runs
+/// the migrations of its backend. `max_connections` sizes the PostgreSQL pool (and the SQLite
+/// reader pool).
+pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Store> {
+    if url.starts_with("sqlite:") {
+        connect_sqlite(url, max_connections).await
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        connect_postgres(url, max_connections).await
+    } else {
+        anyhow::bail!(
+            "unsupported database URL {:?}: expected sqlite://PATH or postgres://USER@HOST:PORT/DB",
+            redact_url(url)
+        );
     }
+}
+
+async fn connect_postgres(url: &str, max_connections: u32) -> anyhow::Result<Store> {
+    let shown = redact_url(url);
+    let opts = PgConnectOptions::from_str(url)
+        .map_err(|_| anyhow::anyhow!("invalid database URL {shown:?}"))?
+        .disable_statement_logging();
+    // One direct connection first: a wrong host, port or password fails at once (the pool
+    // would retry a refused connection until its acquire timeout).
+    {
+        use sqlx::Connection;
+        let conn = sqlx::PgConnection::connect_with(&opts)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot connect to the database {shown}: {e}"))?;
+        let _ = conn.close().await;
+    }
+    let pool = PgPoolOptions::new()
+        .max_connections(max_connections)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(opts)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot connect to the database {shown}: {e}"))?;
+    // sqlx takes an advisory lock around the migrations: instances starting at once apply
+    // them one after the other, the later ones finding nothing left to do.
+    sqlx::migrate!("./migrations/postgres")
+        .run(&pool)
+        .await
+        .context("cannot apply the database migrations")?;
+    Ok(Store::Postgres(pool))
+}
+
+async fn connect_sqlite(url: &str, max_connections: u32) -> anyhow::Result<Store> {
     let opts = SqliteConnectOptions::from_str(url)
         .with_context(|| format!("invalid database URL {url:?}"))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
+        // NORMAL in WAL mode: a commit survives a crash of the process (SIGKILL included: the
+        // WAL is written before the commit returns); on power loss the last commits may be
+        // rolled back, never half-applied. FULL would also cover power loss.
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(5))
         .foreign_keys(true)
@@ -50,7 +105,7 @@ pub async fn connect(url: &str) -> anyhow::Result<Pools> {
         .connect_with(opts.clone())
         .await
         .with_context(|| format!("cannot open the database {}", filename.display()))?;
-    sqlx::migrate!("./migrations")
+    sqlx::migrate!("./migrations/sqlite")
         .run(&write)
         .await
         .context("cannot apply the database migrations")?;
@@ -59,40 +114,29 @@ pub async fn connect(url: &str) -> anyhow::Result<Pools> {
         write.clone()
     } else {
         SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts)
             .await
             .with_context(|| format!("cannot open the database {}", filename.display()))?
     };
-    Ok(Pools { read, write })
+    Ok(Store::Sqlite { read, write })
 }
 
-/// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so that a
-/// read-then-write inside it can never fail with "database is locked" half-way: writers queue on
-/// the busy timeout instead. Dropped without `commit`, it rolls back.
-pub async fn begin_immediate(
-    pool: &SqlitePool,
-) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-    pool.begin_with("BEGIN IMMEDIATE").await
-}
-
-/// Returns the 32-byte key `name`, generating and storing it on first use. It survives restarts.
-pub async fn server_key(pool: &SqlitePool, name: &str) -> anyhow::Result<Vec<u8>> {
+/// The OAuth state signing key: from `--state-key` when given (any string, hashed to 32
+/// bytes), else the key stored in the database (generated by the first instance to start).
+/// Either way every instance on one database signs alike.
+pub async fn state_key(store: &Store, configured: Option<&str>) -> anyhow::Result<Vec<u8>> {
+    if let Some(k) = configured {
+        use sha2::Digest;
+        return Ok(sha2::Sha256::digest(k.as_bytes()).to_vec());
+    }
     let mut fresh = vec![0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut fresh);
-    sqlx::query("INSERT INTO server_keys (name, value) VALUES (?, ?) ON CONFLICT(name) DO NOTHING")
-        .bind(name)
-        .bind(&fresh)
-        .execute(pool)
+    store
+        .server_key("oauth_state", &fresh)
         .await
-        .context("cannot store a server key")?;
-    let row = sqlx::query("SELECT value FROM server_keys WHERE name = ?")
-        .bind(name)
-        .fetch_one(pool)
-        .await
-        .context("cannot read a server key")?;
-    Ok(row.get::<Vec<u8>, _>("value"))
+        .context("cannot read or store the OAuth state key")
 }
 
 /// Now, in Unix milliseconds.

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use crate::{
     error::{AppError, AppResult},
     secrets,
-    store::{self, TokenRow},
+    store::TokenRow,
     AppState,
 };
 
@@ -62,7 +62,11 @@ impl FromRequestParts<AppState> for WidgetToken {
         if !secrets::looks_like_token(token) {
             return Err(AppError::invalid_token());
         }
-        match store::token_by_hash_pool(&state.db, &secrets::sha256_hex(token)).await? {
+        match state
+            .store
+            .token_by_hash(&secrets::sha256_hex(token))
+            .await?
+        {
             Some(row) => Ok(WidgetToken(row)),
             None => Err(AppError::invalid_token()),
         }

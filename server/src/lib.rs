@@ -1,8 +1,9 @@
-//! The Link API server: the contract of `shared/link-api.md` over axum and SQLite.
+//! The Link API server: the contract of `shared/link-api.md` over axum and SQLite or
+//! PostgreSQL.
 //!
-//! Layout: `config` (flags), `db` (pool, migrations), `error` (the one `AppError`), `sandbox`
-//! (provider catalog and sandbox rules), `secrets` (tokens, API key, signed OAuth state),
-//! `store` (rows and queries), `extract` (API key / link token / JSON body), `trace` (redacted
+//! Layout: `config` (flags), `db` (opening SQLite or PostgreSQL, migrations), `error` (the one
+//! `AppError`), `sandbox` (provider catalog and sandbox rules), `secrets` (tokens, API key,
+//! signed OAuth state), `store` (every SQL statement, over either database), `extract` (API key / link token / JSON body), `trace` (redacted
 //! access logs), `openapi`, and `routes/` with one module per resource.
 
 pub mod config;
@@ -24,7 +25,6 @@ use std::{
 
 use anyhow::Context;
 use axum::Router;
-use sqlx::SqlitePool;
 use tokio::net::TcpListener;
 
 pub use config::Config;
@@ -35,17 +35,18 @@ use crate::{config::Env, sandbox::Catalog};
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
-    /// Reader pool.
-    pub db: SqlitePool,
-    /// The single writer connection: every write goes through it.
-    pub writer: SqlitePool,
+    /// The database: every query goes through it.
+    pub store: store::Store,
+    /// Group commit of link-token inserts (over `store`).
+    pub tokens: store::TokenWriter,
     pub catalog: Arc<Catalog>,
     /// Base of `link_web_url`, `oauth_url` and logo URLs, without a trailing slash.
     pub public_url: Arc<str>,
     /// Base the server uses to call itself over HTTP (the sandbox OAuth token endpoint): the
     /// bound address, so that it works behind a TLS proxy too.
     pub internal_url: Arc<str>,
-    /// HMAC key of the OAuth `state` (and sandbox client secrets); stored in the database.
+    /// HMAC key of the OAuth `state` (and sandbox client secrets): `--state-key`, or the one
+    /// stored in the database; shared by every instance.
     pub state_key: Arc<Vec<u8>>,
     pub http: reqwest::Client,
     /// `GET /v2/link/providers` for a token without filters, ready to send.
@@ -61,6 +62,15 @@ pub fn app(state: AppState) -> Router {
 fn validate(config: &Config) -> anyhow::Result<()> {
     if config.api_key.trim().is_empty() {
         anyhow::bail!("--api-key / LINK_API_KEY must not be empty");
+    }
+    if config.database_max_connections == 0 || config.database_max_connections > 1000 {
+        anyhow::bail!("--database-max-connections must be between 1 and 1000");
+    }
+    if config.state_key.as_deref().is_some_and(|k| k.len() < 16) {
+        anyhow::bail!("--state-key / LINK_STATE_KEY must be at least 16 characters");
+    }
+    if !(1..=3600).contains(&config.header_timeout_secs) {
+        anyhow::bail!("--header-timeout-secs must be between 1 and 3600");
     }
     if config.token_ttl_secs == 0 {
         anyhow::bail!("--token-ttl-secs must be at least 1");
@@ -97,8 +107,8 @@ fn reachable_url(addr: SocketAddr) -> String {
 /// SIGTERM. Every start-up failure is an `Err` (the binary exits with code 2).
 pub async fn run(config: Config) -> anyhow::Result<()> {
     validate(&config)?;
-    let pools = db::connect(&config.database_url).await?;
-    let state_key = db::server_key(&pools.write, "oauth_state").await?;
+    let store = db::connect(&config.database_url, config.database_max_connections).await?;
+    let state_key = db::state_key(&store, config.state_key.as_deref()).await?;
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
@@ -127,21 +137,64 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         catalog: Arc::new(catalog),
         all_link_providers: Arc::new(all_link_providers),
         config: Arc::new(config),
-        db: pools.read.clone(),
-        writer: pools.write.clone(),
+        tokens: store::TokenWriter::spawn(store.clone()),
+        store: store.clone(),
         public_url: public_url.into(),
         internal_url: internal_url.into(),
         state_key: Arc::new(state_key),
         http,
     };
     println!("listening on http://{addr}");
-    tracing::info!(%addr, public_url = %state.public_url, "link-server started");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    pools.read.close().await;
-    pools.write.close().await;
+    tracing::info!(%addr, public_url = %state.public_url, database = store.backend(), "link-server started");
+    let header_timeout = Duration::from_secs(state.config.header_timeout_secs);
+    serve(listener, app(state), header_timeout).await;
+    store.close().await;
     Ok(())
+}
+
+/// Serves HTTP/1.1 until SIGINT or SIGTERM, then lets the open
+/// requests finish (10 s at most). Unlike `axum::serve`, the connections have a timer: a client
+/// that does not send its request headers within `header_timeout` is disconnected.
+async fn serve(listener: TcpListener, app: Router, header_timeout: Duration) {
+    use hyper_util::{
+        rt::{TokioIo, TokioTimer},
+        server::graceful::GracefulShutdown,
+        service::TowerToHyperService,
+    };
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // E.g. out of file descriptors: wait for connections to close.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let service = TowerToHyperService::new(app.clone());
+                let conn = builder.serve_connection(TokioIo::new(stream), service);
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            _ = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(Duration::from_secs(10)) => {}
+    }
 }
 
 async fn shutdown_signal() {

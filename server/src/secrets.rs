@@ -71,7 +71,12 @@ pub fn parse_state(state: &str) -> Option<(&str, Vec<u8>)> {
     else {
         return None;
     };
-    if attempt.is_empty() || attempt.len() > 64 {
+    if attempt.is_empty()
+        || attempt.len() > 64
+        || !attempt
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return None;
     }
     let tag = URL_SAFE_NO_PAD.decode(tag).ok()?;

@@ -30,7 +30,6 @@ const WIDGET_POSTS: &[(&str, &str)] = &[
     ),
 ];
 
-#[tokio::test]
 async fn users_and_tokens() {
     let s = Server::start().await;
     let (st, b) = s.post_user("alice").await;
@@ -43,6 +42,16 @@ async fn users_and_tokens() {
     let dup = s.post_user("alice").await;
     assert_error(&dup, DUPLICATE_USER);
     assert_eq!(dup.1["detail"]["user_id"], user.as_str());
+
+    // Text PostgreSQL cannot store (NUL) is refused alike on both databases, never a 500.
+    assert_422(
+        &s.post_user("nul\u{0}inside").await,
+        &["body", "client_user_id"],
+    );
+    let nul_url = s
+        .post_token(json!({"user_id": user, "redirect_url": "https://host.example/\u{0}"}))
+        .await;
+    assert_422(&nul_url, &["body", "redirect_url"]);
 
     let (st, b) = s
         .post_token(
@@ -111,7 +120,6 @@ async fn users_and_tokens() {
     assert!(state["provider"].is_null());
 }
 
-#[tokio::test]
 async fn provider_lists_and_logos() {
     let s = Server::start_with(Opts::default().args(&[
         "--team-name",
@@ -261,7 +269,6 @@ async fn provider_lists_and_logos() {
     assert_eq!(r.status(), 200);
 }
 
-#[tokio::test]
 async fn eu_region_and_synthetic_catalog() {
     let s = Server::start_with(Opts::default().args(&[
         "--region",
@@ -302,7 +309,6 @@ async fn eu_region_and_synthetic_catalog() {
     assert_eq!(r["state"], "success");
 }
 
-#[tokio::test]
 async fn api_key_errors() {
     let s = Server::start().await;
     for (method, path, body) in [
@@ -363,7 +369,6 @@ async fn api_key_errors() {
     }
 }
 
-#[tokio::test]
 async fn link_token_errors_on_every_widget_endpoint() {
     let s = Server::start().await;
     let unknown = "A".repeat(43);
@@ -394,7 +399,6 @@ async fn link_token_errors_on_every_widget_endpoint() {
     assert_error(&got, MISSING_LINK_TOKEN);
 }
 
-#[tokio::test]
 async fn provider_errors() {
     let s = Server::start().await;
     let (_, token) = s.token().await;
@@ -478,7 +482,6 @@ async fn provider_errors() {
     assert_error(&got, INVALID_PROVIDER);
 }
 
-#[tokio::test]
 async fn user_id_errors_and_connections() {
     let s = Server::start().await;
     let ghost = uuid::Uuid::new_v4().to_string();
@@ -545,7 +548,6 @@ async fn user_id_errors_and_connections() {
     assert_error(&got, NOT_FOUND);
 }
 
-#[tokio::test]
 async fn body_validation_415_and_422() {
     let s = Server::start().await;
     let user = s.create_user().await;
@@ -718,7 +720,6 @@ async fn body_validation_415_and_422() {
     assert_eq!(v["valid"], true);
 }
 
-#[tokio::test]
 async fn unknown_routes_and_methods_are_json() {
     let s = Server::start().await;
     for (m, path) in [
@@ -742,7 +743,6 @@ async fn unknown_routes_and_methods_are_json() {
     assert!(got.1["detail"]["error_message"].is_string());
 }
 
-#[tokio::test]
 async fn cors_on_widget_and_api_endpoints() {
     let s = Server::start().await;
     let origin = "https://host.example";
@@ -845,7 +845,6 @@ async fn cors_on_widget_and_api_endpoints() {
 
 /// The OpenAPI document lists exactly the routes the server answers, with the contract's
 /// endpoints, and its schemas describe what the server really sends.
-#[tokio::test]
 async fn openapi_document_is_true() {
     let s = Server::start_with(Opts::default().arg("--demo")).await;
     let r = s.http.get(s.u("/openapi.json")).send().await.unwrap();
@@ -972,3 +971,17 @@ async fn openapi_document_is_true() {
     let demo = send(s.http.post(s.u("/demo/token"))).await.1;
     check("DemoTokenResponse", &demo);
 }
+
+both!(
+    users_and_tokens,
+    provider_lists_and_logos,
+    eu_region_and_synthetic_catalog,
+    api_key_errors,
+    link_token_errors_on_every_widget_endpoint,
+    provider_errors,
+    user_id_errors_and_connections,
+    body_validation_415_and_422,
+    unknown_routes_and_methods_are_json,
+    cors_on_widget_and_api_endpoints,
+    openapi_document_is_true,
+);

@@ -6,7 +6,6 @@ mod common;
 use common::*;
 use serde_json::json;
 
-#[tokio::test]
 async fn password_outcomes() {
     let s = Server::start().await;
     let (user, token) = s
@@ -79,7 +78,6 @@ async fn password_outcomes() {
     assert_eq!(s.connections(&user).await.len(), 1);
 }
 
-#[tokio::test]
 async fn mfa_flow() {
     let s = Server::start().await;
     let (user, token) = s.token().await;
@@ -131,7 +129,6 @@ async fn mfa_flow() {
     );
 }
 
-#[tokio::test]
 async fn email_outcomes_and_regions() {
     let s = Server::start().await;
     let (user, token) = s.token().await;
@@ -188,7 +185,6 @@ async fn email_outcomes_and_regions() {
     );
 }
 
-#[tokio::test]
 async fn lockout_after_five_failures() {
     let s = Server::start().await;
     let (user, token) = s.token().await;
@@ -248,7 +244,6 @@ async fn lockout_after_five_failures() {
     );
 }
 
-#[tokio::test]
 async fn concurrent_wrong_attempts_cannot_pass_the_lockout() {
     let s = Server::start().await;
     let (_, token) = s.token().await;
@@ -259,7 +254,6 @@ async fn concurrent_wrong_attempts_cannot_pass_the_lockout() {
     assert_eq!((errors, locked), (5, 7), "{results:?}");
 }
 
-#[tokio::test]
 async fn concurrent_successes_record_exactly_one_connection() {
     let s = Server::start().await;
     let (user, token) = s.token().await;
@@ -306,9 +300,33 @@ async fn concurrent_successes_record_exactly_one_connection() {
     assert_eq!(s.connections(&user).await.len(), 1);
 }
 
+/// Token creations arriving together are written as one batch (group commit): a request for an
+/// unknown user among them gets its 400 and the others their tokens, each valid at once.
+async fn concurrent_token_creations_with_unknown_users() {
+    let s = Server::start().await;
+    let user = s.create_user().await;
+    let futs = (0..120).map(|i| {
+        let s = &s;
+        let user = if i % 7 == 3 {
+            uuid::Uuid::new_v4().to_string()
+        } else {
+            user.clone()
+        };
+        async move { (i, s.post_token(json!({ "user_id": user })).await) }
+    });
+    for (i, r) in futures_join_all(futs).await {
+        if i % 7 == 3 {
+            assert_error(&r, INVALID_USER_ID);
+        } else {
+            assert_eq!(r.0, 200, "{}", r.1);
+            let token = r.1["link_token"].as_str().unwrap();
+            assert_eq!(s.is_valid(token).await.1["valid"], true);
+        }
+    }
+}
+
 /// Many writers at once (users, tokens, attempts, connections): queued, never "database is
 /// locked", never a 500.
-#[tokio::test]
 async fn write_contention_is_never_an_error() {
     let s = Server::start().await;
     let mut tokens = Vec::new();
@@ -353,7 +371,6 @@ async fn write_contention_is_never_an_error() {
     assert_eq!(email_ok, 10, "{results:?}");
 }
 
-#[tokio::test]
 async fn tokens_expire() {
     let s = Server::start_with(Opts::default().args(&["--token-ttl-secs", "2"])).await;
     let (user, token) = s.token().await;
@@ -389,7 +406,6 @@ async fn tokens_expire() {
     assert_error(&s.wget(&token, "/v2/link/providers").await, TOKEN_EXPIRED);
 }
 
-#[tokio::test]
 async fn default_lifetime_is_ten_minutes() {
     let s = Server::start().await;
     let (_, token) = s.token().await;
@@ -402,3 +418,16 @@ async fn default_lifetime_is_ten_minutes() {
     let left = (expires - time::OffsetDateTime::now_utc()).whole_seconds();
     assert!((590..=600).contains(&left), "{left}");
 }
+
+both!(
+    password_outcomes,
+    mfa_flow,
+    email_outcomes_and_regions,
+    lockout_after_five_failures,
+    concurrent_wrong_attempts_cannot_pass_the_lockout,
+    concurrent_successes_record_exactly_one_connection,
+    write_contention_is_never_an_error,
+    concurrent_token_creations_with_unknown_users,
+    tokens_expire,
+    default_lifetime_is_ten_minutes,
+);

@@ -7,7 +7,6 @@ mod common;
 use common::*;
 use serde_json::json;
 
-#[tokio::test]
 async fn round_trip_through_the_consent_page() {
     let s = Server::start().await;
     let (user, token) = s
@@ -78,7 +77,6 @@ async fn round_trip_through_the_consent_page() {
     assert_eq!(s.link_state(&token).await.1["state"], "success");
 }
 
-#[tokio::test]
 async fn without_redirect_url_a_page_says_close_the_window() {
     let s = Server::start().await;
     let (user, token) = s.token().await;
@@ -96,7 +94,6 @@ async fn without_redirect_url_a_page_says_close_the_window() {
     assert_eq!(s.connections(&user).await[0]["slug"], "oura");
 }
 
-#[tokio::test]
 async fn deny_and_missing_required_scope() {
     let s = Server::start().await;
     let (user, token) = s
@@ -172,7 +169,6 @@ async fn deny_and_missing_required_scope() {
     assert_eq!(s.connections(&user).await.len(), 1);
 }
 
-#[tokio::test]
 async fn forged_superseded_and_foreign_states_record_nothing() {
     let s = Server::start().await;
     let (user, token) = s
@@ -235,7 +231,6 @@ async fn forged_superseded_and_foreign_states_record_nothing() {
     assert_error(&got, INVALID_TOKEN);
 }
 
-#[tokio::test]
 async fn bad_code_fails_the_exchange() {
     let s = Server::start().await;
     let (user, token) = s
@@ -282,7 +277,6 @@ async fn bad_code_fails_the_exchange() {
     );
 }
 
-#[tokio::test]
 async fn token_expiring_during_consent() {
     let s = Server::start_with(Opts::default().args(&["--token-ttl-secs", "2"])).await;
     let (user, token) = s
@@ -300,7 +294,6 @@ async fn token_expiring_during_consent() {
     assert_error(&s.link_state(&token).await, TOKEN_EXPIRED);
 }
 
-#[tokio::test]
 async fn consent_page_checks_its_client() {
     let s = Server::start().await;
     let (_, token) = s.token().await;
@@ -350,3 +343,13 @@ async fn consent_page_checks_its_client() {
         "\"><script>alert(1)</script>"
     );
 }
+
+both!(
+    round_trip_through_the_consent_page,
+    without_redirect_url_a_page_says_close_the_window,
+    deny_and_missing_required_scope,
+    forged_superseded_and_foreign_states_record_nothing,
+    bad_code_fails_the_exchange,
+    token_expiring_during_consent,
+    consent_page_checks_its_client,
+);

@@ -22,7 +22,7 @@ use crate::{
         users::create_user_record,
     },
     sandbox::{self, DEMO_PROVIDERS},
-    secrets, store, AppState,
+    secrets, AppState,
 };
 
 /// CSP of the demo pages: no inline script or style.
@@ -86,7 +86,7 @@ async fn connect_demo(
             "enum",
         ));
     };
-    if !store::user_exists(&state.db, &user_id).await? {
+    if !state.store.user_exists(&user_id).await? {
         return Err(AppError::invalid_user_id());
     }
     if !DEMO_PROVIDERS.contains(&provider.slug.as_str()) {
@@ -97,7 +97,10 @@ async fn connect_demo(
         )));
     }
     let external = sandbox::external_user_id(&provider.slug, &format!("demo:{user_id}"));
-    store::upsert_connection(&state.writer, &user_id, &provider.slug, &external, None).await?;
+    state
+        .store
+        .upsert_connection(&user_id, &provider.slug, &external, None)
+        .await?;
     Ok(Json(DemoConnectResponse {
         success: true,
         detail: format!("Demo connection to {} created.", provider.name),

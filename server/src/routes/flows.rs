@@ -1,8 +1,8 @@
 //! Password, MFA and email flows (link token). Outcome errors are 200 with `state: "error"`.
 //!
-//! Each attempt is settled in one `BEGIN IMMEDIATE` transaction that re-reads the token, so
-//! that of concurrent successes exactly one records a connection (the others get
-//! `token_consumed`) and the lockout counter cannot be raced past.
+//! Each attempt is settled in one store transaction that re-reads (and locks) the token, so
+//! that of concurrent successes, on any number of instances, exactly one records a connection
+//! (the others get `token_consumed`) and the lockout counter cannot be raced past.
 
 use axum::{
     body::Bytes,
@@ -18,12 +18,12 @@ use serde::de::DeserializeOwned;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    db::{begin_immediate, now_ms},
+    db::now_ms,
     error::{AppError, AppResult},
     extract::{parse_json, WidgetToken},
     routes::providers::flow_provider,
     sandbox::{self, Outcome, Provider},
-    store::{self, TokenRow},
+    store::TokenRow,
     AppState,
 };
 
@@ -70,8 +70,8 @@ fn open_attempt<'a, T: DeserializeOwned>(
     Ok((provider, parse_json(headers, body)?))
 }
 
-/// Settles one attempt. `decide` sees the token as re-read inside the transaction and returns
-/// the outcome and whether a pending MFA challenge survives a failure.
+/// Settles one attempt in the store's transaction. `decide` sees the token as re-read inside
+/// it and returns the outcome and whether a pending MFA challenge survives a failure.
 async fn settle(
     state: &AppState,
     token_hash: &str,
@@ -79,87 +79,58 @@ async fn settle(
     kind: &'static str,
     decide: impl FnOnce(&TokenRow) -> AppResult<(Outcome, bool)>,
 ) -> AppResult<FlowResponse> {
-    let mut tx = begin_immediate(&state.writer).await?;
-    let row = store::token_by_hash(&mut tx, token_hash)
-        .await?
-        .ok_or_else(AppError::invalid_token)?;
-    check_token(&row)?;
-    let (outcome, keep_mfa) = decide(&row)?;
     let slug = provider.slug.as_str();
-    let response = match outcome {
-        Outcome::Success { external_user_id } => {
-            store::record_success(&mut tx, &row, slug, &external_user_id, None).await?;
-            tracing::info!(
-                provider = slug,
-                attempt = kind,
-                outcome = "success",
-                "link attempt"
-            );
+    let (row, outcome) = state
+        .store
+        .settle_attempt(token_hash, slug, |row| {
+            check_token(row)?;
+            decide(row)
+        })
+        .await?;
+    let (label, response) = match outcome {
+        Outcome::Success { .. } => (
+            "success",
             FlowResponse {
                 state: FlowState::Success,
-                redirect_url: row.redirect_url.clone(),
+                redirect_url: row.redirect_url,
                 error_type: None,
                 error: None,
                 provider_mfa: None,
-            }
-        }
-        Outcome::Mfa {
-            method,
-            hint,
-            external_user_id,
-        } => {
-            sqlx::query(
-                "UPDATE link_tokens SET state = 'pending', state_provider = ?, state_error_type = NULL,
-                   state_error = NULL, mfa_provider = ?, mfa_external_id = ? WHERE token_hash = ?",
-            )
-            .bind(slug)
-            .bind(slug)
-            .bind(&external_user_id)
-            .bind(token_hash)
-            .execute(&mut *tx)
-            .await?;
-            tracing::info!(
-                provider = slug,
-                attempt = kind,
-                outcome = "pending_provider_mfa",
-                "link attempt"
-            );
+            },
+        ),
+        Outcome::Mfa { method, hint, .. } => (
+            "pending_provider_mfa",
             FlowResponse {
                 state: FlowState::PendingProviderMfa,
-                redirect_url: row.redirect_url.clone(),
+                redirect_url: row.redirect_url,
                 error_type: None,
                 error: None,
                 provider_mfa: Some(ProviderMfa {
                     method,
                     hint: Some(hint),
                 }),
-            }
-        }
+            },
+        ),
         Outcome::Failure {
             error_type,
-            ref message,
-        } => {
-            let counts = outcome.counts_towards_lockout();
-            store::record_failure(
-                &mut tx, token_hash, slug, error_type, message, counts, keep_mfa,
-            )
-            .await?;
-            tracing::info!(
-                provider = slug,
-                attempt = kind,
-                outcome = error_type,
-                "link attempt"
-            );
+            message,
+        } => (
+            error_type,
             FlowResponse {
                 state: FlowState::Error,
-                redirect_url: row.redirect_url.clone(),
+                redirect_url: row.redirect_url,
                 error_type: Some(error_type.to_string()),
-                error: Some(message.clone()),
+                error: Some(message),
                 provider_mfa: None,
-            }
-        }
+            },
+        ),
     };
-    tx.commit().await?;
+    tracing::info!(
+        provider = slug,
+        attempt = kind,
+        outcome = label,
+        "link attempt"
+    );
     Ok(response)
 }
 

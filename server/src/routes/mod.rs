@@ -16,7 +16,7 @@ pub mod users;
 use std::{sync::Arc, time::Duration};
 
 use axum::{
-    extract::State,
+    extract::{DefaultBodyLimit, State},
     http::{header, HeaderName, HeaderValue, Method},
     response::{IntoResponse, Response},
     Extension, Json, Router,
@@ -32,6 +32,9 @@ use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{error::AppError, openapi::ApiDoc, trace::access_log, AppState};
+
+/// Largest request body accepted (64 KiB); a larger one is answered 413 `payload_too_large`.
+pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// CORS of the widget endpoints: any origin, the link-token header, no credentials.
 fn widget_cors() -> CorsLayer {
@@ -111,16 +114,34 @@ pub fn router(state: AppState) -> Router {
     routes
         .fallback_service(fallback)
         .layer(axum::middleware::map_response(json_405))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(Extension(doc))
         .layer(CompressionLayer::new())
         .layer(access_log())
         .with_state(state)
 }
 
-/// axum's bare 405 (a known route, another method) as a JSON error. Done as a response map
+/// axum's bare 405 (a known route, another method) and 413 (a body over `BODY_LIMIT`) as JSON
+/// errors. Done as a response map
 /// rather than a method-not-allowed fallback, which would bypass the widget routes' CORS layer
 /// on preflight requests.
 async fn json_405(res: Response) -> Response {
+    if res.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE
+        && !res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
+    {
+        return (
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            Json(json!({"detail": {
+                "error_type": "payload_too_large",
+                "error_code": "PAYLOAD_TOO_LARGE",
+                "error_message": format!("The request body is larger than {} KiB.", BODY_LIMIT / 1024),
+            }})),
+        )
+            .into_response();
+    }
     if res.status() == axum::http::StatusCode::METHOD_NOT_ALLOWED
         && !res.headers().contains_key(header::CONTENT_TYPE)
     {
@@ -138,7 +159,7 @@ async fn json_405(res: Response) -> Response {
 #[utoipa::path(get, path = "/health", tag = "server",
     responses((status = 200, description = "`{\"status\": \"ok\"}`")))]
 async fn health(State(state): State<AppState>) -> Response {
-    match sqlx::query("SELECT 1").execute(&state.db).await {
+    match state.store.ping().await {
         Ok(_) => Json(json!({"status": "ok"})).into_response(),
         Err(e) => AppError::Internal(e.into()).into_response(),
     }

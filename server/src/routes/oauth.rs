@@ -18,17 +18,45 @@ use base64::{engine::general_purpose::STANDARD, Engine};
 use link_contract::{error_type, AuthType, ErrorBody, LinkProvider};
 use serde::Deserialize;
 use serde_json::json;
-use sqlx::Row;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    db::{begin_immediate, now_ms},
+    db::now_ms,
     error::{AppError, AppResult},
     extract::WidgetToken,
     routes::providers::{flow_provider, link_provider},
     sandbox::{self, xml_escape, Provider},
-    secrets, store, AppState,
+    secrets,
+    store::{Exchanged, NewCode, OauthFinish},
+    AppState,
 };
+
+/// The consent form's fields, as the page posts them (documents the form; parsed by hand).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct AuthorizeForm {
+    response_type: String,
+    client_id: String,
+    redirect_uri: String,
+    state: String,
+    /// A granted scope (repeated).
+    scope: Option<String>,
+    /// `allow` or `deny`.
+    decision: String,
+}
+
+/// The token request's fields (RFC 6749 §4.1.3; documents the form; parsed by hand).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct TokenForm {
+    /// `authorization_code`.
+    grant_type: String,
+    code: Option<String>,
+    redirect_uri: Option<String>,
+    /// Or HTTP Basic.
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
 
 /// Lifetime of a sandbox authorization code.
 const CODE_TTL_MS: i64 = 120_000;
@@ -74,19 +102,11 @@ async fn start(
     row.ensure_usable(now_ms())?;
     let provider = flow_provider(&state, &row, &slug, AuthType::Oauth)?;
     let attempt = secrets::random_id(18);
-    let res = sqlx::query(
-        "UPDATE link_tokens SET oauth_attempt = ?, oauth_provider = ?, state = 'pending',
-           state_provider = ?, state_error_type = NULL, state_error = NULL,
-           mfa_provider = NULL, mfa_external_id = NULL
-         WHERE token_hash = ? AND consumed_at IS NULL",
-    )
-    .bind(&attempt)
-    .bind(&provider.slug)
-    .bind(&provider.slug)
-    .bind(&row.token_hash)
-    .execute(&state.writer)
-    .await?;
-    if res.rows_affected() == 0 {
+    if !state
+        .store
+        .start_oauth(&row.token_hash, &attempt, &provider.slug)
+        .await?
+    {
         return Err(AppError::token_consumed());
     }
     let signed = secrets::sign_state(&state.state_key, &row.token_hash, &provider.slug, &attempt);
@@ -292,7 +312,7 @@ fn append_query(url: &str, pairs: &[(&str, &str)]) -> String {
 /// Consent decision: redirects to `redirect_uri` with a code (Allow) or `error=access_denied`.
 #[utoipa::path(
     post, path = "/sandbox/oauth/authorize", tag = "sandbox oauth",
-    request_body(content_type = "application/x-www-form-urlencoded", content = String,
+    request_body(content_type = "application/x-www-form-urlencoded", content = AuthorizeForm,
         description = "response_type, client_id, redirect_uri, state, scope (repeated), decision=allow|deny"),
     responses(
         (status = 303, description = "To redirect_uri with `code` and `state`, or `error=access_denied`"),
@@ -332,22 +352,23 @@ async fn authorize_decision(State(state): State<AppState>, body: Bytes) -> AppRe
             granted.dedup();
             let code = secrets::random_id(32);
             let now = now_ms();
-            sqlx::query("DELETE FROM oauth_codes WHERE expires_at < ?")
-                .bind(now - 3_600_000)
-                .execute(&state.writer)
+            state
+                .store
+                .insert_oauth_code(
+                    &NewCode {
+                        code_hash: &secrets::sha256_hex(&code),
+                        client_id: &provider.slug,
+                        redirect_uri: &redirect_uri,
+                        scopes: &granted.join(" "),
+                        external_user_id: &sandbox::external_user_id(
+                            &provider.slug,
+                            &secrets::random_id(12),
+                        ),
+                        expires_at: now + CODE_TTL_MS,
+                    },
+                    now,
+                )
                 .await?;
-            sqlx::query(
-                "INSERT INTO oauth_codes (code_hash, client_id, redirect_uri, scopes, external_user_id, expires_at)
-                 VALUES (?, ?, ?, ?, ?, ?)",
-            )
-            .bind(secrets::sha256_hex(&code))
-            .bind(&provider.slug)
-            .bind(&redirect_uri)
-            .bind(granted.join(" "))
-            .bind(sandbox::external_user_id(&provider.slug, &secrets::random_id(12)))
-            .bind(now + CODE_TTL_MS)
-            .execute(&state.writer)
-            .await?;
             let to = append_query(&redirect_uri, &[("code", &code), ("state", &st)]);
             Ok(Redirect::to(&to).into_response())
         }
@@ -367,7 +388,7 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
 /// Sandbox token endpoint (RFC 6749 §4.1.3): exchanges a code once.
 #[utoipa::path(
     post, path = "/sandbox/oauth/token", tag = "sandbox oauth",
-    request_body(content_type = "application/x-www-form-urlencoded", content = String,
+    request_body(content_type = "application/x-www-form-urlencoded", content = TokenForm,
         description = "grant_type=authorization_code, code, redirect_uri, client_id, client_secret (or HTTP Basic)"),
     responses(
         (status = 200, description = "`{access_token, token_type, expires_in, refresh_token, scope, user_id}`"),
@@ -418,7 +439,10 @@ async fn token_endpoint(
             "Only authorization_code is supported.",
         ));
     }
-    let (Some(code), Some(redirect_uri)) = (params.get("code"), params.get("redirect_uri")) else {
+    let (Some(code), Some(redirect_uri)) = (
+        params.get("code"),
+        params.get("redirect_uri").filter(|u| !u.contains('\0')),
+    ) else {
         return Ok(oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
@@ -426,27 +450,17 @@ async fn token_endpoint(
         ));
     };
     let now = now_ms();
-    let row = sqlx::query(
-        "UPDATE oauth_codes SET used_at = ?
-         WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? AND client_id = ? AND redirect_uri = ?
-         RETURNING scopes, external_user_id",
-    )
-    .bind(now)
-    .bind(secrets::sha256_hex(code))
-    .bind(now)
-    .bind(&client_id)
-    .bind(redirect_uri)
-    .fetch_optional(&state.writer)
-    .await?;
-    let Some(row) = row else {
+    let used = state
+        .store
+        .consume_oauth_code(&secrets::sha256_hex(code), &client_id, redirect_uri, now)
+        .await?;
+    let Some((scopes, user)) = used else {
         return Ok(oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant",
             "The code is unknown, expired, already used, or not for this client.",
         ));
     };
-    let scopes: String = row.get("scopes");
-    let user: String = row.get("external_user_id");
     Ok((
         [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
         Json(json!({
@@ -592,11 +606,7 @@ async fn callback(
     else {
         return Err(invalid_state());
     };
-    let row =
-        sqlx::query_as::<_, store::TokenRow>("SELECT * FROM link_tokens WHERE oauth_attempt = ?")
-            .bind(attempt)
-            .fetch_optional(&state.db)
-            .await?;
+    let row = state.store.token_by_oauth_attempt(attempt).await?;
     let Some(row) = row.filter(|r| {
         r.oauth_provider.as_deref() == Some(slug.as_str())
             && secrets::verify_state(&state.state_key, &r.token_hash, &slug, attempt, &tag)
@@ -672,53 +682,16 @@ async fn callback(
     });
 
     // Record the outcome, if the attempt is still the token's current one.
-    let mut tx = begin_immediate(&state.writer).await?;
-    let Some(current) = store::token_by_hash(&mut tx, &row.token_hash).await? else {
-        return Err(invalid_state());
+    let exchanged: Exchanged = exchanged.map(|t| (t.user_id, t.scope));
+    let outcome: Result<(), Failure> = match state
+        .store
+        .finish_oauth(&row.token_hash, attempt, &slug, exchanged)
+        .await?
+    {
+        OauthFinish::Superseded => return Err(invalid_state()),
+        OauthFinish::Connected => Ok(()),
+        OauthFinish::Failed(ty, msg) => Err((ty, msg)),
     };
-    if current.oauth_attempt.as_deref() != Some(attempt) {
-        return Err(invalid_state());
-    }
-    let outcome: Result<(), Failure> = if current.is_expired(now_ms()) {
-        Err((
-            error_type::TOKEN_EXPIRED,
-            "The link token expired during sign-in.".into(),
-        ))
-    } else if current.consumed_at.is_some() {
-        Err((
-            error_type::TOKEN_CONSUMED,
-            "The link token has already been used.".into(),
-        ))
-    } else {
-        match exchanged {
-            Ok(t) => {
-                match store::record_success(&mut tx, &current, &slug, &t.user_id, Some(&t.scope))
-                    .await
-                {
-                    Ok(()) => Ok(()),
-                    Err(AppError::Link { error_type: ty, .. })
-                        if ty == error_type::TOKEN_CONSUMED =>
-                    {
-                        Err((
-                            error_type::TOKEN_CONSUMED,
-                            "The link token has already been used.".into(),
-                        ))
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-            Err((ty, msg)) => {
-                store::record_failure(&mut tx, &current.token_hash, &slug, ty, &msg, false, false)
-                    .await?;
-                sqlx::query("UPDATE link_tokens SET oauth_attempt = NULL WHERE token_hash = ?")
-                    .bind(&current.token_hash)
-                    .execute(&mut *tx)
-                    .await?;
-                Err((ty, msg))
-            }
-        }
-    };
-    tx.commit().await?;
     tracing::info!(
         provider = %slug,
         outcome = match &outcome { Ok(()) => "success", Err((ty, _)) => ty },

@@ -27,11 +27,13 @@ pub fn widget_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(link_state))
 }
 
-/// Whether `s` is an absolute http(s) URL.
+/// Whether `s` is an absolute http(s) URL (without control characters, which the URL parser
+/// would drop or encode but the stored string would keep).
 pub fn is_http_url(s: &str) -> bool {
-    url::Url::parse(s)
-        .map(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-        .unwrap_or(false)
+    !s.contains(char::is_control)
+        && url::Url::parse(s)
+            .map(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .unwrap_or(false)
 }
 
 fn policy_str(p: Option<RedirectPolicy>) -> Option<&'static str> {
@@ -147,10 +149,14 @@ pub async fn create_token_record(
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
-    if !store::user_exists(&state.db, &user_id).await? {
-        return Err(AppError::invalid_user_id());
+    // The user is checked by the insert itself (its foreign key): no read first. Only when the
+    // provider is refused is the user looked up, to keep the contract's order of errors.
+    if let Err(e) = check_linkable(state, req) {
+        if !state.store.user_exists(&user_id).await? {
+            return Err(AppError::invalid_user_id());
+        }
+        return Err(e);
     }
-    check_linkable(state, req)?;
 
     let token = secrets::new_token();
     let now = now_ms();
@@ -159,21 +165,25 @@ pub async fn create_token_record(
         .filter_on_providers
         .as_ref()
         .map(|f| serde_json::to_string(f).expect("strings serialise"));
-    sqlx::query(
-        "INSERT INTO link_tokens (token_hash, user_id, provider, filter_on_providers, redirect_url,
-           on_error, on_close, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(secrets::sha256_hex(&token))
-    .bind(&user_id)
-    .bind(&req.provider)
-    .bind(filter)
-    .bind(&req.redirect_url)
-    .bind(policy_str(req.on_error))
-    .bind(policy_str(req.on_close))
-    .bind(now)
-    .bind(now.saturating_add(ttl_ms))
-    .execute(&state.writer)
-    .await?;
+    let inserted = state
+        .tokens
+        .insert(store::OwnedToken {
+            token_hash: secrets::sha256_hex(&token),
+            user_id,
+            provider: req.provider.clone(),
+            filter_on_providers: filter,
+            redirect_url: req.redirect_url.clone(),
+            on_error: policy_str(req.on_error).map(str::to_string),
+            on_close: policy_str(req.on_close).map(str::to_string),
+            created_at: now,
+            expires_at: now.saturating_add(ttl_ms),
+        })
+        .await;
+    match inserted {
+        Ok(()) => {}
+        Err(store::InsertTokenError::UnknownUser) => return Err(AppError::invalid_user_id()),
+        Err(store::InsertTokenError::Database(e)) => return Err(e.into()),
+    }
     let mut web =
         url::Url::parse(&format!("{}/", state.public_url)).map_err(anyhow::Error::from)?;
     web.query_pairs_mut()
@@ -237,7 +247,10 @@ async fn token_is_valid(
 ) -> AppResult<Json<TokenIsValidResponse>> {
     let req: TokenIsValidRequest = parse_json(&headers, &body)?;
     let row = if secrets::looks_like_token(req.token.trim()) {
-        store::token_by_hash_pool(&state.db, &secrets::sha256_hex(req.token.trim())).await?
+        state
+            .store
+            .token_by_hash(&secrets::sha256_hex(req.token.trim()))
+            .await?
     } else {
         None
     };

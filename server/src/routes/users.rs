@@ -10,7 +10,6 @@ use link_contract::{
     ConnectionStatus, CreateUserRequest, CreateUserResponse, ErrorBody, SuccessResponse,
     UserConnection, UserProvidersResponse, ValidationErrorBody,
 };
-use sqlx::Row;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -18,7 +17,8 @@ use crate::{
     error::{AppError, AppResult},
     extract::{parse_json, ApiKey},
     routes::providers::logo_url,
-    store, AppState,
+    store::NewUser,
+    AppState,
 };
 
 /// Routes that take the team API key (no CORS).
@@ -41,6 +41,14 @@ pub async fn create_user_record(
             "string_too_short",
         ));
     }
+    if client_user_id.contains('\0') {
+        // PostgreSQL text cannot hold NUL: refused on both databases alike.
+        return Err(AppError::validation(
+            &["body", "client_user_id"],
+            "client_user_id must not contain NUL characters",
+            "string_pattern_mismatch",
+        ));
+    }
     if client_user_id.len() > 256 {
         return Err(AppError::validation(
             &["body", "client_user_id"],
@@ -49,21 +57,11 @@ pub async fn create_user_record(
         ));
     }
     let user_id = uuid::Uuid::new_v4().to_string();
-    let res = sqlx::query(
-        "INSERT INTO users (id, client_user_id, created_at) VALUES (?, ?, ?)
-         ON CONFLICT(client_user_id) DO NOTHING",
-    )
-    .bind(&user_id)
-    .bind(client_user_id)
-    .bind(crate::db::now_ms())
-    .execute(&state.writer)
-    .await?;
-    if res.rows_affected() == 0 {
-        let existing: String = sqlx::query("SELECT id FROM users WHERE client_user_id = ?")
-            .bind(client_user_id)
-            .fetch_one(&state.db)
-            .await?
-            .get("id");
+    let created = state
+        .store
+        .create_user(&user_id, client_user_id, crate::db::now_ms())
+        .await?;
+    if let NewUser::Exists(existing) = created {
         return Err(AppError::duplicate_user(existing));
     }
     Ok(CreateUserResponse {
@@ -100,7 +98,7 @@ pub async fn existing_user(state: &AppState, raw: &str, loc: &[&str]) -> AppResu
     let id = uuid::Uuid::parse_str(raw)
         .map_err(|_| AppError::validation(loc, "user_id must be a UUID", "uuid_parsing"))?
         .to_string();
-    if !store::user_exists(&state.db, &id).await? {
+    if !state.store.user_exists(&id).await? {
         return Err(AppError::invalid_user_id());
     }
     Ok(id)
@@ -124,34 +122,27 @@ async fn user_providers(
     Path(user_id): Path<String>,
 ) -> AppResult<Json<UserProvidersResponse>> {
     let user_id = existing_user(&state, &user_id, &["path", "user_id"]).await?;
-    let rows = sqlx::query(
-        "SELECT provider, external_user_id, status, error_details, created_at FROM connections
-         WHERE user_id = ? ORDER BY created_at, provider",
-    )
-    .bind(&user_id)
-    .fetch_all(&state.db)
-    .await?;
+    let rows = state.store.connections(&user_id).await?;
     let providers = rows
         .into_iter()
         .map(|r| {
-            let slug: String = r.get("provider");
+            let slug = r.provider;
             let name = state
                 .catalog
                 .get(&slug)
                 .map(|p| p.name.clone())
                 .unwrap_or_else(|| slug.clone());
-            let status: String = r.get("status");
             UserConnection {
                 logo: logo_url(&state, &slug),
                 name,
-                created_on: rfc3339(r.get("created_at")),
-                status: if status == "error" {
+                created_on: rfc3339(r.created_at),
+                status: if r.status == "error" {
                     ConnectionStatus::Error
                 } else {
                     ConnectionStatus::Connected
                 },
-                external_user_id: r.get("external_user_id"),
-                error_details: r.get("error_details"),
+                external_user_id: r.external_user_id,
+                error_details: r.error_details,
                 slug,
             }
         })
@@ -188,12 +179,7 @@ async fn delete_connection(
         ));
     }
     let user_id = existing_user(&state, &user_id, &["path", "user_id"]).await?;
-    let res = sqlx::query("DELETE FROM connections WHERE user_id = ? AND provider = ?")
-        .bind(&user_id)
-        .bind(&provider)
-        .execute(&state.writer)
-        .await?;
-    if res.rows_affected() == 0 {
+    if !state.store.delete_connection(&user_id, &provider).await? {
         return Err(AppError::not_found(format!(
             "The user has no connection to {provider}."
         )));

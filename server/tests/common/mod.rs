@@ -1,8 +1,14 @@
 //! Shared helpers of the integration tests: the real `link-server` binary on a free loopback
-//! port with a fresh SQLite file in a temp dir, driven over HTTP with reqwest.
+//! port with a fresh database (a SQLite file in a temp dir, or a database of its own on the
+//! PostgreSQL cluster named by `LINK_TEST_POSTGRES_URL`), driven over HTTP with reqwest.
+//!
+//! `both!(test_a, test_b)` runs each of those async fns twice, as `sqlite::test_a` and
+//! `postgres::test_a`. Without `LINK_TEST_POSTGRES_URL` the PostgreSQL runs print a notice and
+//! pass, unless `LINK_TEST_REQUIRE_POSTGRES=1` (set by `scripts/test.sh`) makes them fail.
 #![allow(dead_code)]
 
 use std::{
+    cell::Cell,
     io::{BufRead, BufReader, Read},
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
@@ -12,6 +18,102 @@ use std::{
 
 use reqwest::{header::HeaderMap, Client, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
+
+/// The database a test's servers use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+thread_local! {
+    static BACKEND: Cell<Backend> = const { Cell::new(Backend::Sqlite) };
+}
+
+/// The backend of the running test (SQLite unless run through `both!`/`on`).
+pub fn backend() -> Backend {
+    BACKEND.with(|b| b.get())
+}
+
+/// The admin URL of the test PostgreSQL cluster, if any.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("LINK_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+}
+
+/// Runs `test` with its servers on `backend`. A `#[tokio::test]` runs on one thread (the
+/// current-thread runtime), so a thread-local carries the choice to `Server::start_with`.
+pub async fn on<F: std::future::Future<Output = ()>>(backend: Backend, test: F) {
+    if backend == Backend::Postgres && postgres_admin_url().is_none() {
+        if std::env::var("LINK_TEST_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+            panic!("LINK_TEST_POSTGRES_URL is not set but LINK_TEST_REQUIRE_POSTGRES=1");
+        }
+        eprintln!("notice: LINK_TEST_POSTGRES_URL is not set: PostgreSQL run skipped");
+        return;
+    }
+    BACKEND.with(|b| b.set(backend));
+    test.await;
+}
+
+/// `both!(a, b, …)`: for each `async fn a()` of the file, a `#[tokio::test]` on SQLite and one
+/// on PostgreSQL.
+#[macro_export]
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                $crate::common::on($crate::common::Backend::Sqlite, super::$name()).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                $crate::common::on($crate::common::Backend::Postgres, super::$name()).await
+            })*
+        }
+    };
+}
+
+/// Creates (if missing) the PostgreSQL database `name` and returns its URL.
+pub async fn postgres_database(name: &str) -> String {
+    use sqlx::Connection;
+    let admin = postgres_admin_url().expect("LINK_TEST_POSTGRES_URL");
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to the test PostgreSQL cluster: {e}"));
+    match sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut conn)
+        .await
+    {
+        Ok(_) => {}
+        // 42P04: duplicate_database (a restart reusing the database).
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
+        Err(e) => panic!("cannot create the test database {name}: {e}"),
+    }
+    let _ = conn.close().await;
+    let mut url = url::Url::parse(&admin).unwrap();
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+/// The PostgreSQL database of a test directory: one per directory, so that a server restarted
+/// on the same `dir` finds its data again, as with the SQLite file.
+pub fn database_name_of(dir: &Path) -> String {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(dir.display().to_string().as_bytes());
+    let hex: String = h[..10].iter().map(|b| format!("{b:02x}")).collect();
+    format!("t_{hex}")
+}
+
+/// The `--database-url` of a test directory on the current backend.
+pub async fn database_url(dir: &Path) -> String {
+    match backend() {
+        Backend::Sqlite => format!("sqlite://{}", dir.join("link.db").display()),
+        Backend::Postgres => postgres_database(&database_name_of(dir)).await,
+    }
+}
 
 pub const TOKEN_HEADER: &str = "x-vital-link-token";
 pub const KEY_HEADER: &str = "x-vital-api-key";
@@ -25,6 +127,8 @@ pub struct Opts {
     pub dir: Option<Arc<tempfile::TempDir>>,
     /// Leave `--database-url` out (the default `data/link.db`, under `cwd`).
     pub default_database: bool,
+    /// This `--database-url` instead of the directory's (several instances on one database).
+    pub database_url: Option<String>,
     pub cwd: Option<PathBuf>,
 }
 
@@ -36,6 +140,7 @@ impl Default for Opts {
             api_key: format!("test-key-{}", std::process::id()),
             dir: None,
             default_database: false,
+            database_url: None,
             cwd: None,
         }
     }
@@ -58,6 +163,10 @@ impl Opts {
         self.dir = Some(dir);
         self
     }
+    pub fn database_url(mut self, url: &str) -> Self {
+        self.database_url = Some(url.to_string());
+        self
+    }
     pub fn default_database_in(mut self, cwd: &Path) -> Self {
         self.default_database = true;
         self.cwd = Some(cwd.to_path_buf());
@@ -71,6 +180,8 @@ pub struct Server {
     pub url: String,
     pub api_key: String,
     pub dir: Arc<tempfile::TempDir>,
+    /// The `--database-url` it runs on.
+    pub database_url: String,
     logs: Arc<Mutex<String>>,
     pub http: Client,
 }
@@ -113,7 +224,10 @@ impl Server {
             .dir
             .clone()
             .unwrap_or_else(|| Arc::new(tempfile::tempdir().unwrap()));
-        let db = format!("sqlite://{}", dir.path().join("link.db").display());
+        let db = match &opts.database_url {
+            Some(u) => u.clone(),
+            None => database_url(dir.path()).await,
+        };
         let mut cmd = command();
         cmd.args(["--addr", "127.0.0.1:0", "--api-key", &opts.api_key]);
         if !opts.default_database {
@@ -160,7 +274,18 @@ impl Server {
                 }
             }
         });
-        let url = match rx.recv_timeout(Duration::from_secs(30)) {
+        // Waits without blocking the thread, so that several servers can start at once.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        let url = loop {
+            match rx.try_recv() {
+                Ok(u) => break Ok(u),
+                Err(mpsc::TryRecvError::Empty) if std::time::Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(10)).await
+                }
+                Err(_) => break Err(()),
+            }
+        };
+        let url = match url {
             Ok(u) => u,
             Err(_) => {
                 let _ = child.kill();
@@ -177,6 +302,7 @@ impl Server {
             url,
             api_key: opts.api_key,
             dir,
+            database_url: db,
             logs,
             http: client(),
         }
@@ -185,6 +311,10 @@ impl Server {
     /// Everything the process printed so far (stdout and stderr).
     pub fn logs(&self) -> String {
         self.logs.lock().unwrap().clone()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Kills the process (SIGKILL: nothing is flushed on the way out) and waits for it.
