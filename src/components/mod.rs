@@ -147,6 +147,22 @@ impl LiveState {
         self.0.with(|l| l.phase.clone())
     }
 
+    /// After each failed attempt, puts the cursor in `field` with its text selected, or emptied
+    /// when it is a secret (a password is never kept).
+    pub fn refocus_on_error(self, field: NodeRef<html::Input>, secret: bool) {
+        Effect::new(move |_| {
+            if self.has_error() {
+                if let Some(input) = field.get_untracked() {
+                    if secret {
+                        input.set_value("");
+                    }
+                    let _ = input.focus();
+                    input.select();
+                }
+            }
+        });
+    }
+
     /// `aria-invalid` of the form's fields.
     pub fn invalid(self) -> impl Fn() -> Option<&'static str> + Copy {
         move || self.has_error().then_some("true")

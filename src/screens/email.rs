@@ -24,14 +24,7 @@ pub fn Email(ctrl: Ctrl) -> impl IntoView {
     let email_ref = NodeRef::<html::Input>::new();
     let region_ref = NodeRef::<html::Select>::new();
     // A refused address stays, selected, with the cursor in it.
-    Effect::new(move |_| {
-        if form.has_error() {
-            if let Some(i) = email_ref.get_untracked() {
-                let _ = i.focus();
-                i.select();
-            }
-        }
-    });
+    form.refocus_on_error(email_ref, false);
     let on_submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
         if form.busy_untracked() {

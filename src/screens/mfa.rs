@@ -19,14 +19,7 @@ pub fn Mfa(ctrl: Ctrl) -> impl IntoView {
     let form = LiveState::of(ctrl);
     let code_ref = NodeRef::<html::Input>::new();
     // A wrong code stays in the field, selected, so typing replaces it.
-    Effect::new(move |_| {
-        if form.has_error() {
-            if let Some(i) = code_ref.get_untracked() {
-                let _ = i.focus();
-                i.select();
-            }
-        }
-    });
+    form.refocus_on_error(code_ref, false);
     let on_submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
         if form.busy_untracked() {

@@ -25,14 +25,7 @@ pub fn Password(ctrl: Ctrl) -> impl IntoView {
     let pass_ref = NodeRef::<html::Input>::new();
     let region_ref = NodeRef::<html::Select>::new();
     // A failed attempt empties the password (it is never kept) and puts the cursor there.
-    Effect::new(move |_| {
-        if form.has_error() {
-            if let Some(p) = pass_ref.get_untracked() {
-                p.set_value("");
-                let _ = p.focus();
-            }
-        }
-    });
+    form.refocus_on_error(pass_ref, true);
     let on_submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
         if form.busy_untracked() {
