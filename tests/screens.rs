@@ -86,6 +86,14 @@ impl Mounted {
             .collect()
     }
 
+    /// The names of the provider rows drawn, in order.
+    fn provider_names(&self) -> Vec<String> {
+        self.all(".vl-provider-name")
+            .iter()
+            .map(|e| e.text_content().unwrap())
+            .collect()
+    }
+
     fn text(&self) -> String {
         self.root.text_content().unwrap_or_default()
     }
@@ -278,11 +286,7 @@ async fn picker_searches_ignoring_case_and_accents() {
     search.set_value("WÍTH");
     search.dispatch_event(&typed()).unwrap();
     settle().await;
-    let names: Vec<String> = m
-        .all(".vl-provider-name")
-        .iter()
-        .map(|e| e.text_content().unwrap())
-        .collect();
+    let names = m.provider_names();
     assert_eq!(names, ["Withings"]);
     search.set_value("zzz");
     search.dispatch_event(&typed()).unwrap();
@@ -607,11 +611,7 @@ async fn a_long_catalog_draws_only_a_window_of_rows() {
 
     scroll_list(&m, (300 * ROW_HEIGHT) as i32);
     settle().await;
-    let names: Vec<String> = m
-        .all(".vl-provider-name")
-        .iter()
-        .map(|e| e.text_content().unwrap())
-        .collect();
+    let names = m.provider_names();
     assert!(names.contains(&"Provider 299".to_owned()), "{names:?}");
     assert!(!names.contains(&"Provider 000".to_owned()), "{names:?}");
     let last = m.get("li[aria-posinset='300']");
@@ -630,11 +630,7 @@ async fn a_long_catalog_draws_only_a_window_of_rows() {
     let expected = [
         "029", "129", "229", "290", "291", "292", "293", "294", "295", "296", "297", "298", "299",
     ];
-    let names: Vec<String> = m
-        .all(".vl-provider-name")
-        .iter()
-        .map(|e| e.text_content().unwrap())
-        .collect();
+    let names = m.provider_names();
     assert_eq!(
         names,
         expected

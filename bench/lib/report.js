@@ -25,41 +25,30 @@ function renderTable(r) {
     row("  **widget total**", int(w.total.raw), int(w.total.gzip), int(w.total.brotli), "what a host page downloads (dist/ minus *.html)");
   }
   const ref = r.size && r.size.reference;
-  if (!ref || ref.na) naRow("reference counter", ref);
-  else {
-    for (const f of ref.files) row(`  reference: ${f.name}`, int(f.raw), int(f.gzip), int(f.brotli));
-    row("  **reference total**", int(ref.total.raw), int(ref.total.gzip), int(ref.total.brotli), "minimal Leptos 0.8 CSR counter, same profile");
-  }
-  if (w && !w.na && ref && !ref.na) {
-    row(
-      "  widget / reference",
-      ratio(w.total.raw, ref.total.raw),
-      ratio(w.total.gzip, ref.total.gzip),
-      ratio(w.total.brotli, ref.total.brotli),
-      `widget − reference = ${int(w.total.brotli - ref.total.brotli)} bytes brotli`,
-    );
-  }
-  const refFetch = r.size && r.size.reference_fetch;
-  if (!refFetch || refFetch.na) naRow("reference (fetch)", refFetch);
-  else {
-    for (const f of refFetch.files) row(`  reference (fetch): ${f.name}`, int(f.raw), int(f.gzip), int(f.brotli));
-    row(
-      "  **reference (fetch) total**",
-      int(refFetch.total.raw),
-      int(refFetch.total.gzip),
-      int(refFetch.total.brotli),
-      "Leptos 0.8 + gloo-net + serde_json, one screen, same profile",
-    );
-  }
-  if (w && !w.na && refFetch && !refFetch.na) {
-    row(
-      "  widget / reference (fetch)",
-      ratio(w.total.raw, refFetch.total.raw),
-      ratio(w.total.gzip, refFetch.total.gzip),
-      ratio(w.total.brotli, refFetch.total.brotli),
-      `widget − reference (fetch) = ${int(w.total.brotli - refFetch.total.brotli)} bytes brotli`,
-    );
-  }
+  // Each reference app: its files, its total, and the widget against it.
+  const reference = (label, naLabel, m, note) => {
+    if (!m || m.na) naRow(naLabel, m);
+    else {
+      for (const f of m.files) row(`  ${label}: ${f.name}`, int(f.raw), int(f.gzip), int(f.brotli));
+      row(`  **${label} total**`, int(m.total.raw), int(m.total.gzip), int(m.total.brotli), note);
+    }
+    if (w && !w.na && m && !m.na) {
+      row(
+        `  widget / ${label}`,
+        ratio(w.total.raw, m.total.raw),
+        ratio(w.total.gzip, m.total.gzip),
+        ratio(w.total.brotli, m.total.brotli),
+        `widget − ${label} = ${int(w.total.brotli - m.total.brotli)} bytes brotli`,
+      );
+    }
+  };
+  reference("reference", "reference counter", ref, "minimal Leptos 0.8 CSR counter, same profile");
+  reference(
+    "reference (fetch)",
+    "reference (fetch)",
+    r.size && r.size.reference_fetch,
+    "Leptos 0.8 + gloo-net + serde_json, one screen, same profile",
+  );
   const b = r.size && r.size.budget;
   if (b && !b.na) {
     row("  size budget (CI)", "", "", int(b.total_brotli_bytes), b.within ? `ok, ${int(b.total_brotli_bytes - b.measured)} bytes to spare` : `OVER by ${int(b.measured - b.total_brotli_bytes)} bytes`);
