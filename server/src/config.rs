@@ -129,7 +129,83 @@ pub struct Config {
     #[arg(long, env = "LINK_HEADER_TIMEOUT_SECS", default_value_t = 10)]
     pub header_timeout_secs: u64,
 
+    /// Origins that may frame the widget page of iframe isolation (`/embed`), as a CSP
+    /// `frame-ancestors` source list, e.g. `https://app.example.com https://*.example.org`.
+    /// Default `*` in sandbox; required in production. The hosted page (`/`) is never framed.
+    #[arg(long, env = "LINK_FRAME_ANCESTORS")]
+    pub frame_ancestors: Option<String>,
+
     /// Sandbox only: add N generated password providers (benchmark catalog).
     #[arg(long, env = "LINK_SYNTHETIC_PROVIDERS", default_value_t = 0)]
     pub synthetic_providers: u32,
+}
+
+/// Checks a `--frame-ancestors` list and returns it as the CSP source list to send: origins
+/// (`https://host[:port]`, a `*.` wildcard host allowed), `'self'`, `'none'` or `*`.
+pub fn frame_ancestors(value: Option<&str>, env: Env) -> anyhow::Result<String> {
+    let Some(value) = value else {
+        if env == Env::Production {
+            anyhow::bail!(
+                "--frame-ancestors / LINK_FRAME_ANCESTORS is required with --env production: \
+                 list the origins of the pages that embed the widget in iframe isolation"
+            );
+        }
+        return Ok("*".into());
+    };
+    let sources: Vec<&str> = value.split_ascii_whitespace().collect();
+    if sources.is_empty() {
+        anyhow::bail!("--frame-ancestors must list at least one origin (or 'none')");
+    }
+    for s in &sources {
+        let ok = matches!(*s, "*" | "'self'" | "'none'")
+            || s.split_once("://").is_some_and(|(scheme, rest)| {
+                matches!(scheme, "http" | "https")
+                    && !rest.is_empty()
+                    && rest.len() <= 253
+                    && rest.strip_prefix("*.").unwrap_or(rest).chars().all(|c| {
+                        c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')
+                    })
+            });
+        if !ok {
+            anyhow::bail!(
+                "invalid --frame-ancestors source {s:?}: expected origins like \
+                 https://app.example.com, 'self', 'none' or *"
+            );
+        }
+    }
+    if sources.len() > 1 && sources.contains(&"'none'") {
+        anyhow::bail!("--frame-ancestors: 'none' cannot be combined with other sources");
+    }
+    Ok(sources.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_ancestors_accepts_origin_lists_and_refuses_the_rest() {
+        assert_eq!(frame_ancestors(None, Env::Sandbox).unwrap(), "*");
+        assert!(frame_ancestors(None, Env::Production).is_err());
+        assert_eq!(
+            frame_ancestors(
+                Some(" https://a.example  http://127.0.0.1:8080 "),
+                Env::Production
+            )
+            .unwrap(),
+            "https://a.example http://127.0.0.1:8080"
+        );
+        assert!(frame_ancestors(Some("https://*.example.org 'self'"), Env::Sandbox).is_ok());
+        for bad in [
+            "",
+            "https://a.example; script-src *",
+            "javascript:alert(1)",
+            "https://a.example/path",
+            "'unsafe-inline'",
+            "'none' https://a.example",
+            "https://",
+        ] {
+            assert!(frame_ancestors(Some(bad), Env::Sandbox).is_err(), "{bad:?}");
+        }
+    }
 }

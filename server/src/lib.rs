@@ -105,8 +105,12 @@ fn reachable_url(addr: SocketAddr) -> String {
 
 /// Opens the database, binds, prints `listening on http://<addr>` and serves until SIGINT or
 /// SIGTERM. Every start-up failure is an `Err` (the binary exits with code 2).
-pub async fn run(config: Config) -> anyhow::Result<()> {
+pub async fn run(mut config: Config) -> anyhow::Result<()> {
     validate(&config)?;
+    config.frame_ancestors = Some(config::frame_ancestors(
+        config.frame_ancestors.as_deref(),
+        config.env,
+    )?);
     let store = db::connect(&config.database_url, config.database_max_connections).await?;
     let state_key = db::state_key(&store, config.state_key.as_deref()).await?;
     let listener = TcpListener::bind(config.addr)

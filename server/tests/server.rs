@@ -124,6 +124,30 @@ fn bad_flags_and_unreachable_databases_exit_2() {
             vec!["--database-url", "nonsense", "--api-key", "k"],
             "database",
         ),
+        (
+            vec![
+                "--database-url",
+                &db,
+                "--api-key",
+                "k",
+                "--frame-ancestors",
+                "https://a.example; script-src *",
+            ],
+            "invalid --frame-ancestors",
+        ),
+        (
+            vec![
+                "--database-url",
+                &db,
+                "--api-key",
+                "production-api-key-0123456789",
+                "--state-key",
+                "production-state-key-0123456789abcdef",
+                "--env",
+                "production",
+            ],
+            "--frame-ancestors / LINK_FRAME_ANCESTORS is required with --env production",
+        ),
     ];
     for (args, needle) in cases {
         let all: Vec<&str> = base.iter().copied().chain(args.iter().copied()).collect();
@@ -308,6 +332,27 @@ async fn static_files_and_the_hosted_page() {
     assert_eq!(header(&h, "referrer-policy"), Some("no-referrer"));
     assert_eq!(header(&h, "access-control-allow-origin"), Some("*"));
     assert!(header(&h, "cross-origin-opener-policy").is_none());
+    assert_eq!(header(&h, "x-content-type-options"), Some("nosniff"));
+    // Never framed (click-jacking a victim into linking to someone else's token).
+    let csp = header(&h, "content-security-policy").unwrap();
+    assert!(csp.ends_with("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(r.text().await.unwrap().contains("initialize.js"));
+
+    // The page of iframe isolation: the same build, framed by --frame-ancestors (sandbox: *).
+    let r = s.get("/embed", &[]).await;
+    assert_eq!(r.status(), 200);
+    let h = r.headers().clone();
+    assert!(header(&h, "content-type").unwrap().starts_with("text/html"));
+    assert_eq!(header(&h, "x-content-type-options"), Some("nosniff"));
+    assert_eq!(header(&h, "cache-control"), Some("no-store"));
+    let csp = header(&h, "content-security-policy").unwrap();
+    assert!(csp.ends_with("frame-ancestors *"), "{csp}");
+    assert!(csp.contains("connect-src 'self';"), "{csp}");
     assert!(r.text().await.unwrap().contains("initialize.js"));
 
     for (path, mime) in [
@@ -349,6 +394,28 @@ async fn static_files_and_the_hosted_page() {
     // Outside the build: the JSON 404, no directory escape.
     assert_eq!(s.get("/../link.db", &[]).await.status(), 404);
     assert_eq!(s.get("/%2e%2e/link.db", &[]).await.status(), 404);
+}
+
+async fn frame_ancestors_limit_who_frames_the_widget_page() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let s = Server::start_with(Opts::default().dir(dir.clone()).args(&[
+        "--frame-ancestors",
+        "https://app.example  http://127.0.0.1:3000",
+    ]))
+    .await;
+    dist_with_widget(&s.dist());
+    let r = s.get("/embed", &[]).await;
+    let csp = header(r.headers(), "content-security-policy")
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.ends_with("frame-ancestors https://app.example http://127.0.0.1:3000"),
+        "{csp}"
+    );
+    // The hosted page stays unframeable whatever the list says.
+    let r = s.get("/", &[]).await;
+    let csp = header(r.headers(), "content-security-policy").unwrap();
+    assert!(csp.ends_with("frame-ancestors 'none'"), "{csp}");
 }
 
 async fn demo_page_and_token_route() {
@@ -536,6 +603,7 @@ async fn json_logs_are_structured_and_redacted() {
 both!(
     a_restart_loses_nothing,
     static_files_and_the_hosted_page,
+    frame_ancestors_limit_who_frames_the_widget_page,
     demo_page_and_token_route,
     logs_carry_no_secrets,
     json_logs_are_structured_and_redacted,

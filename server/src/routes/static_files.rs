@@ -1,6 +1,7 @@
-//! The widget's release build (`--static-dir`, trunk's `dist`): the hosted page at `/` and every
-//! other file, precompressed or compressed on the fly, with `Access-Control-Allow-Origin: *`
-//! (host pages load them cross-origin). Unknown paths end in the JSON 404.
+//! The widget's release build (`--static-dir`, trunk's `dist`): the hosted page at `/`, the same
+//! page for iframe isolation at `/embed`, and every other file, precompressed or compressed on
+//! the fly, with `Access-Control-Allow-Origin: *` (host pages load them cross-origin). Unknown
+//! paths end in the JSON 404.
 
 use std::convert::Infallible;
 
@@ -19,8 +20,16 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{error::AppError, AppState};
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(hosted_page))
+    OpenApiRouter::new()
+        .routes(routes!(hosted_page))
+        .routes(routes!(embed_page))
 }
+
+/// The page's policy: its own scripts and the wasm only, API calls to this origin, images from
+/// here or https (team and provider logos), no plugins, no `<base>`, no form posts.
+const PAGE_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+    connect-src 'self'; img-src 'self' https: data:; style-src 'self'; base-uri 'none'; \
+    form-action 'none'; object-src 'none'";
 
 /// The hosted widget page (`link_web_url`): `index.html` of the widget build, with
 /// `Referrer-Policy: no-referrer` (its URL carries the token). 503 while the build is missing.
@@ -37,6 +46,27 @@ pub fn routes() -> OpenApiRouter<AppState> {
     )
 )]
 async fn hosted_page(State(state): State<AppState>, req: Request) -> Response {
+    // Top-level only: a framed hosted page could be click-jacked into linking a victim's
+    // account to someone else's token.
+    page(&state, req, "'none'").await
+}
+
+/// The widget page that `initialize.js` frames in iframe isolation: the same `index.html`, which
+/// starts embedded (no token in its URL; the host page hands it over a `MessageChannel`). It may
+/// be framed by the origins of `--frame-ancestors`.
+#[utoipa::path(
+    get, path = "/embed", tag = "server",
+    responses(
+        (status = 200, description = "The widget page for iframe isolation", content_type = "text/html", body = String),
+        (status = 503, description = "The widget build is missing", body = link_contract::ErrorBody),
+    )
+)]
+async fn embed_page(State(state): State<AppState>, req: Request) -> Response {
+    let ancestors = state.config.frame_ancestors.as_deref().unwrap_or("'none'");
+    page(&state, req, ancestors).await
+}
+
+async fn page(state: &AppState, req: Request, frame_ancestors: &str) -> Response {
     let index = state.config.static_dir.join("index.html");
     if !tokio::fs::metadata(&index).await.is_ok_and(|m| m.is_file()) {
         return (
@@ -69,9 +99,15 @@ async fn hosted_page(State(state): State<AppState>, req: Request) -> Response {
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
     );
+    // The value was checked at start (config::frame_ancestors): always a valid header.
+    if let Ok(csp) =
+        HeaderValue::from_str(&format!("{PAGE_CSP}; frame-ancestors {frame_ancestors}"))
+    {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
     res
 }
 
