@@ -25,7 +25,12 @@ module.exports = async () => {
       const m = out.match(/listening on (http:\/\/\S+)/);
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
-    child.stderr.on("data", (d) => { if (process.env.E2E_SERVER_LOG) process.stderr.write(d); });
+    // Its log is kept for tests that check what it recorded (no token in any logged URL).
+    const logFile = fs.createWriteStream(path.join(dir, "server.log"));
+    child.stderr.on("data", (d) => {
+      logFile.write(d);
+      if (process.env.E2E_SERVER_LOG) process.stderr.write(d);
+    });
     child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`link-server exited with ${code}`)); });
   });
   child.stdout.resume();
@@ -39,6 +44,7 @@ module.exports = async () => {
   process.env.LINK_API_KEY = apiKey;
   process.env.LINK_SERVER_PID = String(child.pid);
   process.env.LINK_DATA_DIR = dir;
+  process.env.LINK_SERVER_LOG = path.join(dir, "server.log");
   // Playwright runs the returned function as the global teardown.
   return async () => {
     host.server.close();

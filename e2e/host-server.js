@@ -13,6 +13,28 @@ const TYPES = {
   ".json": "application/json",
 };
 
+// iframe isolation (?iso=iframe&api=<link-server>): the page loads initialize.js from the Link
+// origin and needs nothing else from it. This is the README's minimal policy for that mode: the
+// script itself and frames of the Link origin; no connect-src, img-src or 'wasm-unsafe-eval'.
+function iframeCsp(linkUrl, { sameOriginFrames = false } = {}) {
+  return [
+    "default-src 'none'",
+    `script-src 'self' ${linkUrl}/initialize.js`,
+    // (The spoofing tests add frames of the host's own origin.)
+    `frame-src ${linkUrl}${sameOriginFrames ? " 'self'" : ""}`,
+    "style-src 'self'",
+    "img-src 'self'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join("; ");
+}
+
+/** The link-server a page names in ?api=, when it is one on this machine. */
+function linkUrlOf(url) {
+  const api = url.searchParams.get("api");
+  return api && /^http:\/\/127\.0\.0\.1:\d+$/.test(api) ? api : null;
+}
+
 function csp(apiUrl) {
   return [
     "default-src 'self'",
@@ -51,11 +73,21 @@ function start({ pagesDir, distDir, extraDirs = {}, apiUrl }) {
       res.end("not found");
       return;
     }
+    const linkUrl = linkUrlOf(url);
+    const iframe = url.searchParams.get("iso") === "iframe" && linkUrl && path.extname(resolved) === ".html";
     res.writeHead(200, {
       "content-type": TYPES[path.extname(resolved)] || "application/octet-stream",
-      "content-security-policy": csp(apiUrl),
+      "content-security-policy": iframe
+        ? iframeCsp(linkUrl, { sameOriginFrames: url.searchParams.get("spoof") === "1" })
+        : csp(apiUrl),
       "cache-control": "no-store",
     });
+    if (iframe) {
+      // The same page, loading initialize.js from the Link origin as an iframe-mode customer does.
+      const html = fs.readFileSync(resolved, "utf8").replace('src="/widget/initialize.js"', `src="${linkUrl}/initialize.js"`);
+      res.end(html);
+      return;
+    }
     fs.createReadStream(resolved).pipe(res);
   });
   return new Promise((resolve) => {
@@ -65,4 +97,4 @@ function start({ pagesDir, distDir, extraDirs = {}, apiUrl }) {
   });
 }
 
-module.exports = { start, csp };
+module.exports = { start, csp, iframeCsp };

@@ -11,6 +11,12 @@ module.exports = defineConfig({
   workers: 1,
   reporter: [["list"]],
   globalSetup: require.resolve("./global-setup.js"),
+  // Every flow runs in both isolations (Vital.create({ isolation })); the hosted page and the
+  // demo are one mode of their own and run once.
+  projects: [
+    { name: "shadow", use: { isolation: "shadow" } },
+    { name: "iframe", use: { isolation: "iframe" }, testIgnore: /(hosted|demo)\.spec\.js/ },
+  ],
   use: {
     headless: true,
     launchOptions: {

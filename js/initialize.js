@@ -3,7 +3,12 @@
  * A classic script (no inline code, no eval) that defines window.Vital synchronously, loads the
  * WebAssembly module found beside this file, and queues open() until it is ready. Loading this
  * file twice is harmless. The host-page surface (callbacks, DOM events, modal, focus, scroll)
- * lives here; the widget itself is Rust (link-widget.js + link-widget_bg.wasm). */
+ * lives here; the widget itself is Rust (link-widget.js + link-widget_bg.wasm).
+ *
+ * Two isolations (Vital.create({ isolation })): "shadow" draws the widget in an open shadow root
+ * of the host page; "iframe" draws it in an iframe of the Link origin (its /embed page, which
+ * runs this same file embedded), so host-page scripts cannot read what the user types. The
+ * iframe gets the token and sends its reports over a MessageChannel; nothing is in its URL. */
 (function () {
   "use strict";
   if (window.Vital && window.Vital.__vitalLinkWidget) return;
@@ -11,6 +16,9 @@
   var script = document.currentScript;
   var base = new URL(".", (script && script.src) || location.href).href;
   var hostedPage = !!(script && script.hasAttribute("data-vital-hosted"));
+  // The /embed page: the widget inside the iframe of iframe isolation.
+  var embedded = hostedPage && /\/embed\/?$/.test(location.pathname) && window.parent !== window;
+  var linkOrigin = new URL(base).origin;
   var TAG = "vital-link-widget";
 
   var API_BASES = {
@@ -88,9 +96,68 @@
     return Math.max(0, window.innerWidth - document.documentElement.clientWidth);
   }
 
-  // ---- handlers ----------------------------------------------------------------------------
+  function lockScroll() {
+    var html = document.documentElement;
+    var lock = { padding: html.style.getPropertyValue("padding-right") };
+    var gap = scrollbarWidth();
+    html.style.setProperty("overflow", "hidden");
+    if (gap) html.style.setProperty("padding-right", gap + "px");
+    return lock;
+  }
+
+  function unlockScroll(lock) {
+    var html = document.documentElement;
+    html.style.removeProperty("overflow");
+    html.style.removeProperty("padding-right");
+    if (lock.padding) html.style.setProperty("padding-right", lock.padding);
+  }
+
+  function refocus(opener) {
+    if (opener && opener.isConnected && typeof opener.focus === "function") {
+      try { opener.focus({ preventScroll: true }); } catch (e) { /* not focusable */ }
+    }
+  }
+
+  function loadErrorMetadata() {
+    return {
+      state: "error", error_type: "widget_load_error",
+      error: "The widget's files could not be loaded.",
+      display_message: "The connection widget could not be loaded. Please try again later.",
+      provider: null,
+    };
+  }
+
+  function cancelledExit() {
+    return {
+      state: "exit", error_type: "user_cancelled", provider: null, view: null,
+      link_session_id: null, timestamp: new Date().toISOString(),
+    };
+  }
+
+  function safeUrl(url) {
+    try { return /^https?:$/.test(new URL(url).protocol); } catch (e) { return false; }
+  }
+
+  // Top-level navigation (on_close / on_error redirects). The embedded widget asks the host
+  // page, which navigates its own top window.
+  var navigateTo = function (url) {
+    navigating = true;
+    try { (window.top || window).location.href = url; } catch (e) { location.href = url; }
+  };
+
   function create(config) {
     config = config || {};
+    var iso = config.isolation;
+    if (iso !== undefined && iso !== null && iso !== "iframe" && iso !== "shadow") {
+      throw new TypeError('Vital.create: isolation must be "iframe" or "shadow", not ' + JSON.stringify(String(iso)));
+    }
+    if (hostedPage) return createShadow(config);
+    if (!iso) iso = linkOrigin !== location.origin ? "iframe" : "shadow";
+    return iso === "iframe" ? createIframe(config) : createShadow(config);
+  }
+
+  // ---- shadow isolation (also the hosted page and the embedded page) ---------------------
+  function createShadow(config) {
     var s = null;          // the current session
     var loadedFired = false;
     var destroyed = false;
@@ -98,7 +165,7 @@
     var everOpened = false;
 
     function apiBase() {
-      if (hostedPage) return location.origin;
+      if (hostedPage) return location.origin; // hosted and embedded: the Link origin itself
       if (config.apiBaseUrl) return String(config.apiBaseUrl).replace(/\/+$/, "");
       var key = (config.env === "production" ? "production" : "sandbox") + "/" +
         (config.region === "eu" ? "eu" : "us");
@@ -157,10 +224,7 @@
       }
     }
 
-    function go(url) {
-      navigating = true;
-      try { (window.top || window).location.href = url; } catch (e) { location.href = url; }
-    }
+    function go(url) { navigateTo(url); }
 
     // Fires exit once for the session, then removes the widget.
     function finish(session, m) {
@@ -170,7 +234,7 @@
       dispatch(session, "vital-link:exit", m);
       call(config.onExit, [m]);
       if (s === session) teardown();
-      if (hostedPage) closeHostedTab();
+      if (hostedPage && !embedded) closeHostedTab();
     }
 
     function teardown() {
@@ -183,34 +247,20 @@
       }
       if (session.host) session.host.remove();
       session.host = null;
-      if (session.scrollLocked) {
-        var html = document.documentElement;
-        html.style.removeProperty("overflow");
-        html.style.removeProperty("padding-right");
-        if (session.prevPadding) html.style.setProperty("padding-right", session.prevPadding);
-      }
-      var opener = session.opener;
-      if (opener && opener.isConnected && typeof opener.focus === "function") {
-        try { opener.focus({ preventScroll: true }); } catch (e) { /* not focusable */ }
-      }
+      if (session.scrollLock) unlockScroll(session.scrollLock);
+      refocus(session.opener);
     }
 
     function mount(token) {
       teardown();
-      var container = config.container || (hostedPage ? document.body : null);
+      var container = config.container || (hostedPage && !embedded ? document.body : null);
       var session = {
         id: uuid(), host: null, widget: null, opener: document.activeElement,
-        closed: false, finished: false, succeeded: false, scrollLocked: false,
+        closed: false, finished: false, succeeded: false, scrollLock: null,
       };
       s = session;
       if (loadError) {
-        var m = meta(session, {
-          state: "error", error_type: "widget_load_error",
-          error: "The widget's files could not be loaded.",
-          display_message: "The connection widget could not be loaded. Please try again later.",
-          provider: null,
-        });
-        call(config.onError, [m]);
+        call(config.onError, [meta(session, loadErrorMetadata())]);
         s = null;
         return;
       }
@@ -226,21 +276,14 @@
       var root = host.attachShadow({ mode: "open" });
       root.adoptedStyleSheets = [stylesheet()];
       var frame = document.createElement("div");
-      frame.className = hostedPage ? "vl-page" : container ? "vl-inline" : "vl-overlay";
+      frame.className = hostedPage && !embedded ? "vl-page" : container ? "vl-inline" : "vl-overlay";
       root.appendChild(frame);
       (container || document.body).appendChild(host);
-      if (!container) {
-        var html = document.documentElement;
-        session.prevPadding = html.style.getPropertyValue("padding-right");
-        var gap = scrollbarWidth();
-        html.style.setProperty("overflow", "hidden");
-        if (gap) html.style.setProperty("padding-right", gap + "px");
-        session.scrollLocked = true;
-      }
+      if (!container) session.scrollLock = lockScroll();
       var locale = config.locale || navigator.language || "en";
       session.widget = mod.open_widget(frame, token, apiBase(), function (kind, m) {
         onReport(session, kind, m || {});
-      }, String(locale), !container, hostedPage);
+      }, String(locale), !container, hostedPage && !embedded);
     }
 
     var handler = {
@@ -265,10 +308,7 @@
           s.widget.close();
         } else if (pendingToken !== null) {
           pendingToken = null;
-          call(config.onExit, [{
-            state: "exit", error_type: "user_cancelled", provider: null, view: null,
-            link_session_id: null, timestamp: new Date().toISOString(),
-          }]);
+          call(config.onExit, [cancelledExit()]);
         }
       },
       destroy: function () {
@@ -286,6 +326,252 @@
       }
     });
     return handler;
+  }
+
+  // ---- iframe isolation: the host-page side -------------------------------------------------
+  // The widget runs in an iframe of the Link origin (linkOrigin/embed). Created hidden at
+  // create() so that the page and the wasm load before open(), which then only sends the token.
+  var REPORTS = { onSuccess: "success", onExit: "exit", onError: "error", onEvent: "event" };
+
+  function createIframe(config) {
+    var destroyed = false;
+    var loadedFired = false;
+    var ready = false;
+    var failed = false;
+    var everOpened = false;
+    var pendingToken = null;
+    var session = null;    // { opener, scrollLock } while the widget is shown
+    var port = null;       // our end of the MessageChannel to the widget page
+    var readyTimer = null;
+    var opener = null;     // what had focus when open() was called
+    var container = config.container || null;
+
+    var host = document.createElement(TAG);
+    host.style.setProperty("display", "none");
+    var frame = document.createElement("iframe");
+    frame.src = linkOrigin + "/embed";
+    frame.title = "Connect a health account";
+    frame.setAttribute("allowtransparency", "true");
+    [["border", "0"], ["display", "block"], ["width", "100%"], ["background", "transparent"],
+     ["color-scheme", "normal"]].forEach(function (p) { frame.style.setProperty(p[0], p[1]); });
+    if (container) {
+      frame.style.setProperty("height", "0");
+    } else {
+      frame.style.setProperty("height", "100%");
+      [["position", "fixed"], ["inset", "0"], ["z-index", "2147483647"]].forEach(function (p) {
+        host.style.setProperty(p[0], p[1]);
+      });
+    }
+    host.appendChild(frame);
+
+    // The page's window gets the port only if it is the Link origin's (postMessage's target
+    // origin); from then on both sides talk over the port alone, which only that page holds, so
+    // no message posted to the host window is ever read.
+    frame.addEventListener("load", function () {
+      if (destroyed) return;
+      if (port) port.close();
+      ready = false;
+      var channel = new MessageChannel();
+      port = channel.port1;
+      port.onmessage = onMessage;
+      frame.contentWindow.postMessage({ type: "vital-link:connect" }, linkOrigin, [channel.port2]);
+      clearTimeout(readyTimer);
+      readyTimer = setTimeout(fail, 20000);
+    });
+
+    function attach() {
+      if (!destroyed && !host.isConnected) (container || document.body).appendChild(host);
+    }
+    if (document.body) attach();
+    else document.addEventListener("DOMContentLoaded", attach);
+
+    function fail() {
+      if (destroyed || ready || failed) return;
+      failed = true;
+      console.error("[vital-link] the widget page could not be loaded from " + linkOrigin);
+      if (pendingToken !== null) reportLoadError();
+    }
+
+    function reportLoadError() {
+      pendingToken = null;
+      var m = loadErrorMetadata();
+      m.link_session_id = uuid();
+      m.timestamp = new Date().toISOString();
+      call(config.onError, [m]);
+    }
+
+    function onMessage(ev) {
+      var d = ev.data;
+      if (destroyed || !d || typeof d !== "object") return;
+      if (d.type === "ready") {
+        mark("ready");
+        clearTimeout(readyTimer);
+        ready = true;
+        failed = false;
+        if (!loadedFired) {
+          loadedFired = true;
+          call(config.onLoad, []);
+        }
+        if (pendingToken !== null) send();
+      } else if (d.type === "load_error") {
+        clearTimeout(readyTimer);
+        fail();
+      } else if (d.type === "report" && REPORTS[d.callback] && Array.isArray(d.args) && session) {
+        deliver(d.callback, d.args);
+      } else if (d.type === "resize" && container && typeof d.height === "number") {
+        frame.style.setProperty("height", Math.max(0, Math.ceil(d.height)) + "px");
+      } else if (d.type === "navigate" && typeof d.url === "string" && safeUrl(d.url)) {
+        navigateTo(d.url);
+      }
+    }
+
+    // The same order as the shadow isolation: DOM event, then callback (onEvent: the reverse).
+    function deliver(name, args) {
+      var kind = REPORTS[name];
+      var detail = kind === "event" ? { name: args[0], metadata: args[1] } : args[0];
+      if (kind === "event") call(config.onEvent, args);
+      host.dispatchEvent(new CustomEvent("vital-link:" + kind, { detail: detail, bubbles: true, composed: true }));
+      if (kind !== "event") call(config[name], args);
+      if (kind === "exit") hide();
+    }
+
+    function send() {
+      var token = pendingToken;
+      pendingToken = null;
+      if (!session) {
+        session = { opener: opener, scrollLock: container ? null : lockScroll() };
+      }
+      var appearance = config.appearance || {};
+      var vars = {};
+      Object.keys(appearance.variables || {}).forEach(function (k) { vars[k] = String(appearance.variables[k]); });
+      host.style.setProperty("display", "block");
+      port.postMessage({
+        type: "open", token: token, inline: !!container,
+        locale: String(config.locale || navigator.language || "en"),
+        appearance: { theme: appearance.theme, variables: vars },
+      });
+      if (!container) frame.focus();
+    }
+
+    function hide() {
+      host.style.setProperty("display", "none");
+      if (container) frame.style.setProperty("height", "0");
+      var s = session;
+      session = null;
+      if (!s) return;
+      if (s.scrollLock) unlockScroll(s.scrollLock);
+      refocus(s.opener);
+    }
+
+    return {
+      open: function (token) {
+        if (destroyed) return;
+        if (token && typeof token === "object") token = token.link_token;
+        mark("open");
+        everOpened = true;
+        pendingToken = String(token == null ? "" : token);
+        if (!session) opener = document.activeElement;
+        if (failed) reportLoadError();
+        else if (ready) send();
+      },
+      exit: function () {
+        if (destroyed || !everOpened) return;
+        if (session) {
+          port.postMessage({ type: "exit" });
+        } else if (pendingToken !== null) {
+          pendingToken = null;
+          call(config.onExit, [cancelledExit()]);
+        }
+      },
+      destroy: function () {
+        if (destroyed) return;
+        destroyed = true;
+        pendingToken = null;
+        clearTimeout(readyTimer);
+        if (port) {
+          port.postMessage({ type: "destroy" });
+          port.close();
+          port = null;
+        }
+        hide();
+        host.remove();
+        document.removeEventListener("DOMContentLoaded", attach);
+      },
+    };
+  }
+
+  // ---- iframe isolation: the widget-page side (/embed) ---------------------------------------
+  // Accepts one channel, from its parent window only, and then listens to nothing else: a
+  // message from any other frame, a second channel or a look-alike message changes nothing.
+  function startEmbedded() {
+    var port = null;
+    var widget = null;
+    var html = document.documentElement;
+    html.style.setProperty("background", "transparent");
+    document.body.style.setProperty("margin", "0");
+    load();
+
+    window.addEventListener("message", function onConnect(ev) {
+      var d = ev.data;
+      if (port || ev.source !== window.parent || !d || d.type !== "vital-link:connect") return;
+      if (!ev.ports || ev.ports.length !== 1) return;
+      // Where the browser says who the parent is, the message must come from it.
+      var ancestors = location.ancestorOrigins;
+      if (ancestors && ancestors.length && ancestors[0] !== ev.origin) return;
+      window.removeEventListener("message", onConnect);
+      port = ev.ports[0];
+      port.onmessage = onMessage;
+      whenReady(function () { port.postMessage({ type: loadError ? "load_error" : "ready" }); });
+    });
+
+    navigateTo = function (url) {
+      navigating = true;
+      if (port) port.postMessage({ type: "navigate", url: url });
+    };
+
+    // The iframe removed (destroy(), or the host page leaving) unloads this page: the widget goes
+    // with it, OAuth popup included, whether or not the "destroy" message arrived first.
+    window.addEventListener("pagehide", function () {
+      if (widget) widget.destroy();
+      widget = null;
+    });
+
+    var observer = new ResizeObserver(function () {
+      if (port) port.postMessage({ type: "resize", height: document.body.getBoundingClientRect().height });
+    });
+    observer.observe(document.body);
+
+    function report(name) {
+      return function () {
+        if (port) port.postMessage({ type: "report", callback: name, args: Array.prototype.slice.call(arguments) });
+      };
+    }
+
+    function onMessage(ev) {
+      var d = ev.data;
+      if (!d || typeof d !== "object") return;
+      if (d.type === "open" && typeof d.token === "string") {
+        if (widget) widget.destroy();
+        var appearance = d.appearance && typeof d.appearance === "object" ? d.appearance : {};
+        html.style.setProperty("overflow", d.inline ? "hidden" : "");
+        widget = createShadow({
+          container: d.inline ? document.body : null,
+          locale: typeof d.locale === "string" ? d.locale : "en",
+          appearance: { theme: appearance.theme, variables: appearance.variables || {} },
+          onSuccess: report("onSuccess"), onExit: report("onExit"),
+          onError: report("onError"), onEvent: report("onEvent"),
+        });
+        widget.open(d.token);
+      } else if (d.type === "exit") {
+        if (widget) widget.exit();
+      } else if (d.type === "destroy") {
+        if (widget) widget.destroy();
+        widget = null;
+        observer.disconnect();
+        port.close();
+        port = null;
+      }
+    }
   }
 
   // "navigate", "reload" or "back_forward": how this document was reached.
@@ -324,7 +610,9 @@
     },
   };
 
-  if (hostedPage) {
+  if (embedded) {
+    startEmbedded();
+  } else if (hostedPage) {
     var params = new URLSearchParams(location.search);
     var token = params.get("token");
     // The token, for this tab only, so that Back from the provider's page (hosted OAuth goes

@@ -26,7 +26,7 @@ function playwright() {
 }
 
 /** In the host page: inserts the script tag, resolves when onLoad fires. */
-function pageLoadWidget({ widgetBase, apiBase }) {
+function pageLoadWidget({ widgetBase, apiBase, isolation }) {
   return new Promise((resolve, reject) => {
     const errors = [];
     window.addEventListener("error", (e) => errors.push(String(e.message)));
@@ -46,6 +46,7 @@ function pageLoadWidget({ widgetBase, apiBase }) {
       window.__vlb.handler = window.Vital.create({
         env: "sandbox",
         apiBaseUrl: apiBase,
+        isolation,
         onLoad: () => {
           clearTimeout(timer);
           const ready = performance.getEntriesByName("vital-link:ready")[0];
@@ -100,9 +101,9 @@ class BrowserBench {
     await page.goto(this.hostPage, { waitUntil: "load" });
   }
 
-  async loadWidget(page) {
+  async loadWidget(page, isolation = "shadow") {
     try {
-      return await page.evaluate(pageLoadWidget, { widgetBase: this.widgetBase, apiBase: this.apiBase });
+      return await page.evaluate(pageLoadWidget, { widgetBase: this.widgetBase, apiBase: this.apiBase, isolation });
     } catch (e) {
       const extra = page.problems.length ? ` (${page.problems.slice(-2).join("; ")})` : "";
       throw new Error(e.message.replace(/^page\.evaluate: (Error: )?/, "").split("\n")[0] + extra);
@@ -273,6 +274,67 @@ class BrowserBench {
         "time at least one API fetch (Resource Timing, link-server origin) was in flight within that interval; " +
         "widget = total − network. A new link token per run; one unmeasured warm-up run.",
     };
+  }
+
+  /** Both isolations side by side, same procedure: script tag → onLoad (cold), bytes on the
+   * wire, open(token) → agreement painted and Continue → picker painted (a ready page). */
+  async isolation() {
+    const out = {};
+    for (const mode of ["shadow", "iframe"]) {
+      const cold = [];
+      let bytes = null;
+      for (let i = 0; i < this.runs; i++) {
+        const { ctx, page } = await this.newPage();
+        const seen = [];
+        page.on("requestfinished", async (req) => {
+          if (!req.url().startsWith(this.widgetBase) || /\/v2\//.test(req.url())) return;
+          try {
+            seen.push({ file: new URL(req.url()).pathname, bytes: (await req.sizes()).responseBodySize });
+          } catch {
+            /* the page may be gone */
+          }
+        });
+        await this.gotoHost(page);
+        cold.push((await this.loadWidget(page, mode)).total);
+        await page.waitForTimeout(100);
+        if (i === 0) bytes = { total: seen.reduce((a, d) => a + d.bytes, 0), files: seen };
+        await ctx.close();
+      }
+      const { ctx, page } = await this.newPage();
+      const agreement = [];
+      const picker = [];
+      try {
+        await this.gotoHost(page);
+        await this.loadWidget(page, mode);
+        for (let i = 0; i <= this.runs; i++) {
+          const token = await this.createToken();
+          const r = await withTimeout(
+            mode === "shadow"
+              ? page.evaluate(pageOpenOnce, { token, apiBase: this.apiBase })
+              : iframeOpenOnce(page, token, this.apiBase),
+            30000, `${mode} open run`);
+          if (r.error) throw new Error(`${mode}: ${r.error}`);
+          if (i === 0) continue; // warm-up
+          agreement.push(r.agreement.total);
+          if (r.picker && !r.picker.error) picker.push(r.picker.total);
+        }
+      } finally {
+        await ctx.close();
+      }
+      out[mode] = {
+        cold_load: summary(cold),
+        bytes_on_the_wire: bytes,
+        open_to_agreement: summary(agreement),
+        continue_to_picker: picker.length ? summary(picker) : na("picker not reached"),
+      };
+    }
+    out.method =
+      "the same host page (another origin than link-server) and procedure for both: cold = a new browser context per " +
+      "run, <script src=initialize.js> appended → onLoad (iframe: the iframe's page and wasm loaded and ready); bytes = " +
+      "response bodies of every widget file any frame fetched in the first cold run (API calls excluded); open = " +
+      "handler.open(token) → the agreement painted (iframe: observed inside the iframe, times compared through " +
+      "performance.timeOrigin); Continue = click → the picker painted. One unmeasured warm-up open.";
+    return out;
   }
 
   /** Keystroke in the picker's search box → the filtered list painted. */
@@ -464,6 +526,42 @@ async function pageOpenOnce({ token, apiBase }) {
   return out;
 }
 
+/** open → agreement and Continue → picker with the widget in its iframe: the host page calls
+ * open(); the iframe (the same in-page helpers, added to every frame) watches its own DOM. */
+async function iframeOpenOnce(page, token, apiBase) {
+  const frame = page.frames().find((f) => /\/embed$/.test(f.url()));
+  if (!frame) return { error: "no widget iframe (…/embed) on the page" };
+  await frame.evaluate(() => {
+    const v = window.__vlb;
+    v.reset();
+    v.state.shown = v.waitFor(() => v.agreementReady(), 10000);
+  });
+  const t0 = await page.evaluate((tok) => {
+    const t = performance.timeOrigin + performance.now();
+    window.__vlb.handler.open(tok);
+    return t;
+  }, token);
+  const out = await frame.evaluate(async ({ t0, apiBase }) => {
+    const v = window.__vlb;
+    const a = await v.state.shown;
+    if (a.timeout) return { error: "the agreement screen did not appear in the iframe within 10 s" };
+    const local = t0 - performance.timeOrigin;
+    const r = { agreement: { total: a.painted - local, network: v.network(apiBase, local, a.dom).busy } };
+    v.reset();
+    const btn = v.findButton(v.root(), /^continue$/i);
+    const t1 = v.now();
+    const picker = v.waitFor(() => v.pickerReady(), 10000);
+    btn.click();
+    const p = await picker;
+    r.picker = p.timeout ? { error: "no picker in the iframe within 10 s" } : { total: p.painted - t1 };
+    return r;
+  }, { t0, apiBase });
+  // Close it again; the iframe stays (hidden) for the next open.
+  await page.evaluate(() => window.__vlb.handler.exit());
+  await page.waitForFunction(() => getComputedStyle(window.__vlb.host()).display === "none", null, { timeout: 5000 });
+  return out;
+}
+
 /** Heap snapshot self sizes by kind: DevTools' network records, compiled code, the rest. */
 async function heapBreakdown(cdp) {
   for (let i = 0; i < 2; i++) await cdp.send("HeapProfiler.collectGarbage");
@@ -560,6 +658,7 @@ async function runBrowserBench(opts) {
         ? await attempt("browser: search", () => bench.search(opts.providerNames))
         : na(opts.noProvidersReason || "no provider catalog");
       out.memory = await attempt("browser: memory (open/close cycles)", () => bench.memory());
+      out.isolation = await attempt("browser: iframe vs shadow isolation", () => bench.isolation());
     }
     return out;
   } finally {

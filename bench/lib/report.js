@@ -88,6 +88,24 @@ function renderTable(r) {
   split("  open(token) → agreement painted", r.open && !r.open.na ? r.open.open_to_agreement : r.open);
   split("  Continue → picker interactive", r.open && !r.open.na ? r.open.continue_to_picker : r.open);
 
+  // 3b. isolation: both modes, same procedure
+  section("Isolation (ms, median)", "shadow", "iframe", "iframe − shadow", "same host page and procedure for both");
+  const iso = r.isolation;
+  if (!iso || iso.na) naRow("  iframe vs shadow", iso);
+  else {
+    const pair = (label, get, fmt, note = "") => {
+      const a = get(iso.shadow);
+      const b = get(iso.iframe);
+      row(label, fmt(a), fmt(b), signed(a != null && b != null ? b - a : null, fmt), note);
+    };
+    const med = (k) => (m) => (m[k] && !m[k].na ? m[k].median : null);
+    pair("  script tag → onLoad (cold)", med("cold_load"), ms);
+    pair("  open(token) → agreement painted", med("open_to_agreement"), ms, "goal: iframe adds ≤ 30 ms");
+    pair("  Continue → picker painted", med("continue_to_picker"), ms);
+    pair("  bytes on the wire (cold, all frames)", (m) => (m.bytes_on_the_wire ? m.bytes_on_the_wire.total : null), int,
+      `iframe: ${iso.iframe.bytes_on_the_wire ? iso.iframe.bytes_on_the_wire.files.map((f) => f.file).join(" ") : ""}`);
+  }
+
   // 4. search
   section("Search (ms)", "median", "p95", "runs", "");
   if (!r.search || r.search.na) naRow("  keystroke → filtered list painted", r.search);

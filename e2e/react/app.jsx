@@ -25,7 +25,11 @@ const App = () => {
     log.push({ kind: "onLoad" });
   }, []);
 
-  const config = { onSuccess, onExit, onError, onLoad, env: "sandbox", apiBaseUrl: params.get("api") };
+  const config = {
+    onSuccess, onExit, onError, onLoad, env: "sandbox", apiBaseUrl: params.get("api"),
+    // Which isolation the suite runs (its Playwright project); the hook passes it through.
+    isolation: params.get("iso") || undefined,
+  };
 
   const { open, ready, error } = useVitalLink(config);
 

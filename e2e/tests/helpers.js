@@ -36,12 +36,49 @@ async function connections(userId) {
   return res.json.providers;
 }
 
+/** "shadow" or "iframe": the isolation this run of the suite uses (a Playwright project). */
+function isolation() {
+  return base.test.info().project.use.isolation || "shadow";
+}
+
+/** The host page's URL on `hostBase` (query options as in pages/host.js), in this isolation. */
+function hostPage(query = {}, hostBase = HOST()) {
+  const q = new URLSearchParams({ api: API(), ...query });
+  if (isolation() === "iframe") q.set("iso", "iframe");
+  return `${hostBase}/host.html?${q}`;
+}
+
+/** Where the widget draws: the page itself (shadow root) or the widget's iframe (the shown one:
+ * each handler has its own, hidden while closed). */
+function widgetRoot(page) {
+  return isolation() === "iframe" ? page.frameLocator("vital-link-widget:visible iframe") : page;
+}
+
+/** The Playwright Frame the widget's code runs in: the page, or the (first) widget iframe. */
+function widgetFrame(page) {
+  if (isolation() !== "iframe") return page.mainFrame();
+  return page.frames().find((f) => /\/embed$/.test(f.url()));
+}
+
+/** The widget's dialog, in either isolation. */
+function dialogOf(page) {
+  return widgetRoot(page).getByRole("dialog");
+}
+
+/** The widget is gone from the host page (shadow: its element removed; iframe: hidden). */
+async function expectClosed(page) {
+  if (isolation() === "iframe") {
+    await base.expect(page.locator("vital-link-widget:visible")).toHaveCount(0);
+  } else {
+    await base.expect(page.locator("vital-link-widget")).toHaveCount(0);
+  }
+}
+
 /** Opens the host page (query options as in pages/host.js) and opens the widget with `token`. */
 async function openWidget(page, token, query = {}) {
-  const q = new URLSearchParams({ api: API(), ...query });
-  await page.goto(`${HOST()}/host.html?${q}`);
+  await page.goto(hostPage(query));
   if (token) await page.evaluate((t) => window.__open(t), token);
-  return page.getByRole("dialog");
+  return dialogOf(page);
 }
 
 async function log(page) {
@@ -116,6 +153,7 @@ async function startServer(extraArgs = [], { port = 0, dir = null } = {}) {
 }
 
 const test = base.test.extend({
+  isolation: ["shadow", { option: true }],
   page: async ({ page }, use) => {
     const problems = [];
     page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
@@ -134,5 +172,6 @@ const test = base.test.extend({
 
 module.exports = {
   test, expect: base.expect, api, newToken, connections, openWidget, log, callbacks,
-  eventNames, waitForCallback, API, HOST, startServer,
+  eventNames, waitForCallback, API, HOST, startServer, isolation, hostPage, widgetRoot, dialogOf,
+  expectClosed, widgetFrame,
 };

@@ -1,6 +1,6 @@
 // OAuth flows through the server's sandbox consent page, as a host page sees them: the popup
 // opened by "Continue to <provider>", its outcomes, a popup the user closes, a blocked popup.
-const { test, expect, newToken, connections, openWidget, callbacks, waitForCallback, log, HOST, API } = require("./helpers");
+const { test, expect, newToken, connections, openWidget, callbacks, waitForCallback, log, HOST, API , dialogOf, expectClosed, hostPage, widgetRoot, isolation, widgetFrame } = require("./helpers");
 
 /** Agreement → picker → the provider's OAuth screen. */
 async function toOauth(dialog, name = "Fitbit") {
@@ -68,7 +68,7 @@ test("Allow in the popup: success, the popup closes, the connection is recorded"
   expect(conns.map((c) => [c.slug, c.status])).toEqual([["fitbit", "connected"]]);
   // Done: onExit with error_type null from the success view, widget removed.
   await dialog.getByRole("button", { name: "Done" }).click();
-  await expect(page.locator("vital-link-widget")).toHaveCount(0);
+  await expectClosed(page);
   const cbs = await callbacks(page);
   expect(cbs.map((c) => c.kind)).toEqual(["onSuccess", "onExit"]);
   expect(cbs[1].metadata).toMatchObject({ state: "exit", error_type: null, provider: "fitbit", view: "SUCCESS" });
@@ -127,7 +127,8 @@ test("the user closes the popup: back to the picker, CLOSE_OAUTH, no callback", 
   expect(await callbacks(page)).toEqual([]);
 });
 
-/** window.open returns null on the host page, as when a popup blocker steps in. */
+/** window.open returns null in every frame (the widget's iframe included), as when a popup
+ * blocker steps in. */
 async function blockPopups(page) {
   await page.addInitScript(() => {
     window.__openCalls = 0;
@@ -142,7 +143,7 @@ test("popup blocked: 'Open sign-in in a new tab' completes the flow by polling",
   await toOauth(dialog);
   await dialog.getByRole("button", { name: "Continue to Fitbit" }).click();
   await expect(dialog.getByRole("alert")).toContainText("blocked the sign-in window");
-  expect(await page.evaluate(() => window.__openCalls)).toBe(1);
+  expect(await widgetFrame(page).evaluate(() => window.__openCalls)).toBe(1);
   const link = dialog.getByRole("link", { name: "Open sign-in in a new tab" });
   await expect(link).toHaveAttribute("href", new RegExp(`^${API()}/sandbox/oauth/authorize\\?`));
   await expect(link).toHaveAttribute("target", "_blank");
@@ -237,7 +238,7 @@ test("Close while the popup is open: onExit(user_cancelled) from OAUTH, popup cl
   await toOauth(dialog);
   const popup = await openPopup(page, dialog);
   await dialog.getByRole("button", { name: "Close" }).click();
-  await expect(page.locator("vital-link-widget")).toHaveCount(0);
+  await expectClosed(page);
   await expect.poll(() => popup.isClosed(), { timeout: 5_000 }).toBe(true);
   const cbs = await callbacks(page);
   expect(cbs.map((c) => c.kind)).toEqual(["onExit"]);
@@ -251,7 +252,7 @@ test("destroy() while the popup is open leaves no popup behind", async ({ page }
   await toOauth(dialog);
   const popup = await openPopup(page, dialog);
   await page.evaluate(() => window.__handler.destroy());
-  await expect(page.locator("vital-link-widget")).toHaveCount(0);
+  await expectClosed(page);
   await expect.poll(() => popup.isClosed(), { timeout: 5_000 }).toBe(true);
   expect(await callbacks(page)).toEqual([]);
 });

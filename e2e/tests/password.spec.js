@@ -1,5 +1,5 @@
 // Password and MFA flows, as a host page sees them.
-const { test, expect, newToken, connections, openWidget, callbacks, eventNames, waitForCallback, log } = require("./helpers");
+const { test, expect, newToken, connections, openWidget, callbacks, eventNames, waitForCallback, log , dialogOf, expectClosed, hostPage, widgetRoot, isolation } = require("./helpers");
 
 async function toPassword(dialog, name = "Peloton") {
   await dialog.getByRole("button", { name: "Continue" }).click();
@@ -31,7 +31,7 @@ test("password success: callbacks, events and the recorded connection", async ({
   expect(conns.map((c) => [c.slug, c.status])).toEqual([["peloton", "connected"]]);
   // Done closes: onExit with error_type null, widget removed.
   await dialog.getByRole("button", { name: "Done" }).click();
-  await expect(page.locator("vital-link-widget")).toHaveCount(0);
+  await expectClosed(page);
   const cbs = await callbacks(page);
   expect(cbs.map((c) => c.kind)).toEqual(["onSuccess", "onExit"]);
   expect(cbs[1].metadata).toMatchObject({ state: "exit", error_type: null, view: "SUCCESS" });
@@ -135,6 +135,6 @@ test("keyboard only: picker, password form, done", async ({ page }) => {
   await waitForCallback(page, "onSuccess");
   await expect(dialog.getByRole("button", { name: "Done" })).toBeFocused();
   await page.keyboard.press("Enter");
-  await expect(page.locator("vital-link-widget")).toHaveCount(0);
+  await expectClosed(page);
   await expect(page.locator("#opener")).toBeFocused();
 });

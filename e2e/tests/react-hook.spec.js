@@ -20,7 +20,7 @@ const fs = require("fs");
 const http = require("http");
 const path = require("path");
 const esbuild = require("esbuild");
-const { test, expect, newToken, connections, callbacks, waitForCallback, log, API } = require("./helpers");
+const { test, expect, newToken, connections, callbacks, waitForCallback, log, API , dialogOf, expectClosed, hostPage, widgetRoot, isolation } = require("./helpers");
 const { csp } = require("../host-server");
 
 const CDN = "https://link.tryvital.io";
@@ -31,7 +31,7 @@ const BUILD_DIR = path.join(PAGES_DIR, "react-build"); // gitignored
 /** The customer's CSP for a page using the official hook: the strict one, plus the CDN. */
 function withCdn(policy) {
   return policy.split(/;\s*/).map((d) =>
-    /^(script-src|connect-src)\s/.test(d) ? `${d} ${CDN}` : d).join("; ");
+    /^(script-src|connect-src)\s/.test(d) ? `${d} ${CDN}` : d).join("; ") + `; frame-src ${CDN}`;
 }
 
 let app = null; // the React customer app's server
@@ -89,7 +89,7 @@ async function playVitalCdn(page) {
 test("the official React hook opens the widget, gets onSuccess, and Done exits", async ({ page }) => {
   const served = await playVitalCdn(page);
   const t = await newToken();
-  await page.goto(`${APP}/react.html?${new URLSearchParams({ token: t.link_token, api: API() })}`);
+  await page.goto(`${APP}/react.html?${new URLSearchParams({ token: t.link_token, api: API(), iso: isolation() })}`);
 
   // The button is enabled once the hook reports ready (script loaded, Vital.create done).
   const button = page.getByRole("button", { name: "Connect with Vital" });
@@ -98,7 +98,7 @@ test("the official React hook opens the widget, gets onSuccess, and Done exits",
   await expect(page.locator(`script[src="${CDN}/initialize.js"]`)).toHaveCount(1);
   await button.click();
 
-  const dialog = page.getByRole("dialog");
+  const dialog = dialogOf(page);
   await dialog.getByRole("button", { name: "Continue" }).click();
   await dialog.getByRole("searchbox").fill("Peloton");
   await dialog.getByRole("button", { name: /Peloton/ }).click();
@@ -115,7 +115,7 @@ test("the official React hook opens the widget, gets onSuccess, and Done exits",
 
   // The hook's exit path: Done → our onExit (through the hook's wrapper), widget removed.
   await dialog.getByRole("button", { name: "Done" }).click();
-  await expect(page.locator("vital-link-widget")).toHaveCount(0);
+  await expectClosed(page);
   const exit = await waitForCallback(page, "onExit");
   expect(exit).toMatchObject({ state: "exit", error_type: null, view: "SUCCESS" });
   expect((await callbacks(page)).map((c) => c.kind)).toEqual(["onSuccess", "onExit"]);
@@ -125,5 +125,7 @@ test("the official React hook opens the widget, gets onSuccess, and Done exits",
   // Everything the widget needed came from the (routed) CDN, i.e. our build.
   expect(served).toEqual(expect.arrayContaining(
     ["200 /initialize.js", "200 /link-widget.js", "200 /link-widget_bg.wasm"]));
+  // In iframe isolation the widget page came from the CDN too, without the token in its URL.
+  if (isolation() === "iframe") expect(served).toContain("200 /embed");
   expect(served.every((s) => s.startsWith("200 "))).toBe(true);
 });

@@ -1,7 +1,7 @@
 // The token's on_error / on_close redirect options, and Close without them, as a host page sees
 // them. A redirect replaces the host page (and its window.__log), so the log is mirrored to the
 // test through an exposed function as it is written.
-const { test, expect, newToken, connections, openWidget, callbacks, log, HOST } = require("./helpers");
+const { test, expect, newToken, connections, openWidget, callbacks, log, HOST , dialogOf, expectClosed, hostPage, widgetRoot, isolation } = require("./helpers");
 
 const LANDING = () => `${HOST()}/landing.html?from=e2e`;
 
@@ -121,7 +121,7 @@ test("on_close=redirect after a success: Done closes without a redirect", async 
   await submit(dialog, "user_good", "pass_good");
   await expect(dialog.getByRole("heading", { name: "Connected" })).toBeVisible();
   await dialog.getByRole("button", { name: "Done" }).click();
-  await expect(page.locator("vital-link-widget")).toHaveCount(0);
+  await expectClosed(page);
   // Give a (wrong) redirect time to happen.
   await page.waitForTimeout(500);
   expect(new URL(page.url()).pathname).toBe("/host.html");
@@ -154,8 +154,8 @@ for (const [where, go, view, provider] of [
     const dialog = await openWidget(page, t.link_token);
     await go(dialog);
     await dialog.getByRole("button", { name: "Close" }).click();
-    await expect(page.locator("vital-link-widget")).toHaveCount(0);
-    await expect(page.getByRole("dialog")).toHaveCount(0);
+    await expectClosed(page);
+    await expect(dialogOf(page)).toHaveCount(0);
     const cbs = await callbacks(page);
     expect(cbs.map((c) => c.kind)).toEqual(["onExit"]);
     expect(cbs[0].metadata).toMatchObject({ state: "exit", error_type: "user_cancelled", provider, view });

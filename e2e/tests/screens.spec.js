@@ -2,13 +2,13 @@
 // accessibility check (WCAG 2.1 A/AA, shadow DOM included) with no violations.
 const fs = require("fs");
 const path = require("path");
-const { test, expect, newToken, openWidget, API } = require("./helpers");
+const { test, expect, newToken, openWidget, API , dialogOf, expectClosed, hostPage, widgetRoot, isolation } = require("./helpers");
 
 const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const OUT = path.join(__dirname, "..", "screenshots");
 
 async function check(page, theme, name) {
-  const dialog = page.getByRole("dialog");
+  const dialog = dialogOf(page);
   await expect(dialog).toBeVisible();
   // Let the view settle (focus, fonts) before the picture.
   await page.waitForTimeout(150);

@@ -5,7 +5,7 @@ const { spawn } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { test, expect, newToken, connections, openWidget, callbacks, waitForCallback, log } = require("./helpers");
+const { test, expect, newToken, connections, openWidget, callbacks, waitForCallback, log , dialogOf, expectClosed, hostPage, widgetRoot, isolation } = require("./helpers");
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -61,9 +61,9 @@ async function startStack(ttl) {
     },
     /** The host page of this stack, pointed at this server, opening `token`. */
     async open(page, token) {
-      await page.goto(`${host.url}/host.html?${new URLSearchParams({ api: url })}`);
+      await page.goto(hostPage({ api: url }, host.url));
       await page.evaluate((t) => window.__open(t), token);
-      return page.getByRole("dialog");
+      return dialogOf(page);
     },
     async stop() {
       host.server.close();
@@ -99,7 +99,7 @@ async function expectTokenError(page, dialog, errorType, text) {
   expect(entries.filter((e) => e.kind === "dom:error").map((e) => e.detail.error_type)).toEqual([errorType]);
   // Close after the error: onExit with error_type null, widget removed.
   await dialog.getByRole("button", { name: "Close" }).last().click();
-  await expect(page.locator("vital-link-widget")).toHaveCount(0);
+  await expectClosed(page);
   const cbs = await callbacks(page);
   expect(cbs.map((c) => c.kind)).toEqual(["onError", "onExit"]);
   expect(cbs[1].metadata).toMatchObject({ state: "exit", error_type: null, view: "ERROR" });
@@ -113,10 +113,10 @@ test.describe("with a 2 s token lifetime", () => {
   test("expired: the widget says so and onError carries token_expired", async ({ page }) => {
     const t = await stack.newToken();
     // Load the host page meanwhile; open the widget once the token is 3 s old.
-    await page.goto(`${stack.hostUrl}/host.html?${new URLSearchParams({ api: stack.url })}`);
+    await page.goto(hostPage({ api: stack.url }, stack.hostUrl));
     await page.waitForTimeout(Math.max(0, t.createdAt + 3_000 - Date.now()));
     await page.evaluate((tok) => window.__open(tok), t.link_token);
-    const dialog = page.getByRole("dialog");
+    const dialog = dialogOf(page);
     await expectTokenError(page, dialog, "token_expired", "This link has expired. Please start again from the app.");
     expect(await stack.connections(t.userId)).toEqual([]);
   });
