@@ -148,7 +148,7 @@ async fn demo_css() -> Response {
 /// left out; an empty body works.
 #[utoipa::path(
     post, path = "/demo/token", tag = "demo",
-    request_body(content = DemoTokenRequest, description = "Optional; `{}` or empty"),
+    request_body(content = Option<DemoTokenRequest>, description = "Optional; `{}` or empty"),
     responses(
         (status = 200, description = "The user and its link token", body = DemoTokenResponse),
         (status = 400, description = "`duplicate_user` (a given client_user_id already exists) or `invalid_provider`", body = ErrorBody),
