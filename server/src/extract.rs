@@ -137,6 +137,15 @@ fn without_value(msg: &str, kind: &str) -> String {
 
 /// Parses a JSON body whatever its `Content-Type`, with the contract's 422 bodies.
 pub fn parse_json_any<T: DeserializeOwned>(body: &[u8]) -> AppResult<T> {
+    // Every request body is an object: serde would also take a struct from an array of its
+    // fields in order (`[null, null]`), which the documented schema does not allow.
+    if body.trim_ascii_start().first() == Some(&b'[') {
+        return Err(AppError::validation(
+            &["body"],
+            "invalid type: expected a JSON object",
+            "type_error",
+        ));
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(v) => v,

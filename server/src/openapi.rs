@@ -190,12 +190,27 @@ pub fn refine(doc: &utoipa::openapi::OpenApi, catalog: &crate::sandbox::Catalog)
             "EmailRequest",
             "email",
             Box::new(|s| {
-                s["maxLength"] = json!(60);
-                s["pattern"] =
-                    json!("^[^\\s@\\u0000-\\u001f\\u007f-\\u009f.]+@[^\\s@\\u0000-\\u001f\\u007f-\\u009f.]+(\\.[^\\s@\\u0000-\\u001f\\u007f-\\u009f.]+)+$");
+                // `sandbox::is_valid_email` after trimming: one `@`, something before it, a
+                // dotted domain without empty labels, no whitespace or control characters.
+                const W: &str = "\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+                const C: &str = "\\u0000-\\u001f\\u007f-\\u009f";
+                s["maxLength"] = json!(254);
+                s["pattern"] = json!(format!(
+                    "^[{W}]*[^{W}{C}@]+@[^{W}{C}@.]+(\\.[^{W}{C}@.]+)+[{W}]*$"
+                ));
             }),
         ),
     ];
+    // `on_error` / `on_close` = "redirect" need a `redirect_url` (422 otherwise).
+    if let Some(req) = schemas.get_mut("CreateLinkTokenRequest") {
+        let needs_url = |field: &str| {
+            json!({
+                "if": {"properties": {field: {"const": "redirect"}}, "required": [field]},
+                "then": {"properties": {"redirect_url": {"type": "string"}}, "required": ["redirect_url"]}
+            })
+        };
+        req["allOf"] = json!([needs_url("on_error"), needs_url("on_close")]);
+    }
     for (schema, property, edit) in &edits {
         if let Some(p) = schemas
             .get_mut(*schema)

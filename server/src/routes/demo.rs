@@ -159,7 +159,9 @@ async fn demo_token(
     State(state): State<AppState>,
     body: Bytes,
 ) -> AppResult<Json<DemoTokenResponse>> {
-    let req: DemoTokenRequest = if body.iter().all(u8::is_ascii_whitespace) {
+    let req: DemoTokenRequest = if body.iter().all(u8::is_ascii_whitespace)
+        || body.trim_ascii() == b"null"
+    {
         DemoTokenRequest::default()
     } else {
         parse_json_any(&body)?

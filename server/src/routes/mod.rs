@@ -109,6 +109,7 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
+        .layer(axum::middleware::from_fn(no_disk_for_api_paths))
         .service(static_files::serve_dir(&state));
 
     let request_timeout = Duration::from_secs(state.config.request_timeout_secs);
@@ -124,6 +125,25 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(access_log())
         .with_state(state)
+}
+
+/// In front of the static files: an unknown `/v2/` route, or a path with a segment longer than
+/// a file name can be, is a JSON 404 (its path capped) without a look at the disk (where a
+/// 30 KB name would be an I/O error, and the echoed path a 30 KB body).
+async fn no_disk_for_api_paths(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/v2/") || path.split('/').any(|seg| seg.len() > 255) {
+        return AppError::not_found(format!(
+            "No route for {} {}.",
+            req.method(),
+            crate::trace::cap(path, crate::trace::MAX_LOGGED)
+        ))
+        .into_response();
+    }
+    next.run(req).await
 }
 
 fn is_json(res: &Response) -> bool {
