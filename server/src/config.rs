@@ -86,7 +86,11 @@ pub struct Config {
     pub api_key_failure_burst: u32,
 
     /// Failed API-key checks per second an address gets back, up to the burst.
-    #[arg(long, env = "LINK_API_KEY_FAILURE_REFILL_PER_SEC", default_value_t = 1.0)]
+    #[arg(
+        long,
+        env = "LINK_API_KEY_FAILURE_REFILL_PER_SEC",
+        default_value_t = 1.0
+    )]
     pub api_key_failure_refill_per_sec: f64,
 
     /// Base URL for `link_web_url` and `oauth_url` (default: from the bound address).

@@ -77,15 +77,11 @@ fn check_url(flag: &str, value: &str) -> anyhow::Result<url::Url> {
         anyhow::bail!("invalid {flag} {shown:?}: longer than 2048 bytes");
     }
     if value.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        anyhow::bail!(
-            "invalid {flag} {shown:?}: whitespace or control characters are not allowed"
-        );
+        anyhow::bail!("invalid {flag} {shown:?}: whitespace or control characters are not allowed");
     }
-    let parsed = url::Url::parse(value)
-        .map_err(|e| anyhow::anyhow!("invalid {flag} {shown:?}: {e}"))?;
-    if !matches!(parsed.scheme(), "http" | "https")
-        || parsed.host_str().is_none_or(str::is_empty)
-    {
+    let parsed =
+        url::Url::parse(value).map_err(|e| anyhow::anyhow!("invalid {flag} {shown:?}: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
         anyhow::bail!("invalid {flag} {shown:?}: expected an absolute http(s) URL");
     }
     Ok(parsed)
@@ -241,10 +237,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         public_url: public_url.into(),
         internal_url: internal_url.into(),
         state_key: Arc::new(state_key),
-        key_failures: Arc::new(limit::FailureLimiter::new(
-            config_burst,
-            config_refill,
-        )),
+        key_failures: Arc::new(limit::FailureLimiter::new(config_burst, config_refill)),
         http,
     };
     println!("listening on http://{addr}");

@@ -52,6 +52,9 @@ impl Modify for SecuritySchemes {
     }
 }
 
+/// A change to one property schema.
+type Edit = Box<dyn Fn(&mut Value)>;
+
 /// The document as served: `ApiDoc` plus what only the running server knows or what utoipa's
 /// attributes cannot say, so that a schema-valid request is one the server accepts:
 /// `format: uuid` on user ids, the provider slugs (per auth type) as enums, the lengths and
@@ -138,10 +141,22 @@ pub fn refine(doc: &utoipa::openapi::OpenApi, catalog: &crate::sandbox::Catalog)
 
     let schemas = &mut v["components"]["schemas"];
     // (schema, property, edit)
-    let edits: Vec<(&str, &str, Box<dyn Fn(&mut Value)>)> = vec![
-        ("CreateLinkTokenRequest", "user_id", Box::new(|s| s["format"] = json!("uuid"))),
-        ("DemoConnectRequest", "user_id", Box::new(|s| s["format"] = json!("uuid"))),
-        ("DemoConnectRequest", "provider", Box::new(move |s| s["enum"] = json!(demo))),
+    let edits: Vec<(&str, &str, Edit)> = vec![
+        (
+            "CreateLinkTokenRequest",
+            "user_id",
+            Box::new(|s| s["format"] = json!("uuid")),
+        ),
+        (
+            "DemoConnectRequest",
+            "user_id",
+            Box::new(|s| s["format"] = json!("uuid")),
+        ),
+        (
+            "DemoConnectRequest",
+            "provider",
+            Box::new(move |s| s["enum"] = json!(demo)),
+        ),
         (
             "CreateLinkTokenRequest",
             "provider",
@@ -174,7 +189,8 @@ pub fn refine(doc: &utoipa::openapi::OpenApi, catalog: &crate::sandbox::Catalog)
             "redirect_url",
             Box::new(|s| {
                 s["format"] = json!("uri");
-                s["pattern"] = json!("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$");
+                s["pattern"] =
+                    json!("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$");
             }),
         ),
         (

@@ -99,7 +99,11 @@ pub fn verify_state(
 /// The PKCE `code_verifier` of an OAuth attempt (RFC 7636): 43 base64url characters derived
 /// from the server key and the attempt id, so every instance finds it again without storing it.
 pub fn pkce_verifier(key: &[u8], attempt: &str) -> String {
-    URL_SAFE_NO_PAD.encode(mac(key, &["pkce_verifier", attempt]).finalize().into_bytes())
+    URL_SAFE_NO_PAD.encode(
+        mac(key, &["pkce_verifier", attempt])
+            .finalize()
+            .into_bytes(),
+    )
 }
 
 /// The S256 `code_challenge` of a verifier: base64url(SHA-256(verifier)).
@@ -110,8 +114,7 @@ pub fn pkce_challenge(verifier: &str) -> String {
 /// Whether `s` is a well-formed S256 challenge (43 base64url characters).
 pub fn looks_like_challenge(s: &str) -> bool {
     s.len() == 43
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 

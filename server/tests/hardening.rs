@@ -188,7 +188,10 @@ async fn slow_body_is_dropped_after_the_request_timeout() {
     let text = String::from_utf8_lossy(&got);
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     assert!(text.contains("content-type: application/json"), "{text}");
-    assert!(text.contains("\"error_code\":\"REQUEST_TIMEOUT\""), "{text}");
+    assert!(
+        text.contains("\"error_code\":\"REQUEST_TIMEOUT\""),
+        "{text}"
+    );
 }
 
 /// Opens `n` connections that each send half a request line and stay.
@@ -218,7 +221,9 @@ fn raise_own_fd_limit(want: u64) {
 }
 
 fn open_fds(pid: u32) -> usize {
-    std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap().count()
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .count()
 }
 
 /// With `--max-connections 100`, 2,000 partial-header connections never hold more than about
@@ -406,7 +411,11 @@ async fn logged_values_are_capped() {
         .unwrap()
         .starts_with("application/json"));
     let body = resp.text().await.unwrap();
-    assert!(body.len() < 2048, "the 404 body is capped too: {}", body.len());
+    assert!(
+        body.len() < 2048,
+        "the 404 body is capped too: {}",
+        body.len()
+    );
     tokio::time::sleep(Duration::from_millis(300)).await;
     let logs = s.logs();
     let longest = logs.lines().map(str::len).max().unwrap_or(0);
@@ -585,7 +594,9 @@ async fn edge_errors_are_contract_json() {
     ] {
         let r = s.get(path, &headers).await;
         assert_eq!(r.status().as_u16(), status, "{path}");
-        let ct = header(r.headers(), "content-type").unwrap_or("").to_string();
+        let ct = header(r.headers(), "content-type")
+            .unwrap_or("")
+            .to_string();
         assert!(ct.starts_with("application/json"), "{path}: {ct}");
         let got = read(r).await;
         match loc {
@@ -597,10 +608,16 @@ async fn edge_errors_are_contract_json() {
     let r = s
         .get(
             "/v2/link/provider/oauth/%FF",
-            &[(TOKEN_HEADER, token.as_str()), ("origin", "https://h.example")],
+            &[
+                (TOKEN_HEADER, token.as_str()),
+                ("origin", "https://h.example"),
+            ],
         )
         .await;
-    assert_eq!(header(r.headers(), "access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        header(r.headers(), "access-control-allow-origin"),
+        Some("*")
+    );
 }
 
 /// The served document: uuid formats, provider enums, the lengths the server enforces, the

@@ -435,7 +435,11 @@ async fn a_code_replayed_under_another_state_records_nothing() {
         .send()
         .await
         .unwrap();
-    assert_eq!(secret_less.status(), 401, "client authentication comes first");
+    assert_eq!(
+        secret_less.status(),
+        401,
+        "client authentication comes first"
+    );
     // Without a challenge the consent page refuses the request.
     let (oauth_url, _) = consent(&s, &other, "oura").await;
     let mut u = url::Url::parse(&oauth_url).unwrap();

@@ -101,6 +101,8 @@ fn bad_flags_and_unreachable_databases_exit_2() {
                 KEY,
                 "--env",
                 "production",
+                "--state-key",
+                "0123456789abcdef0123456789abcdef",
                 "--synthetic-providers",
                 "5",
             ],
@@ -170,7 +172,7 @@ async fn a_restart_loses_nothing() {
     let public = "http://link.invalid";
     let opts = || {
         Opts {
-            api_key: "restart-key".into(),
+            api_key: "restart-key-0123456789".into(),
             ..Opts::default()
         }
         .dir(dir.clone())

@@ -159,13 +159,12 @@ async fn demo_token(
     State(state): State<AppState>,
     body: Bytes,
 ) -> AppResult<Json<DemoTokenResponse>> {
-    let req: DemoTokenRequest = if body.iter().all(u8::is_ascii_whitespace)
-        || body.trim_ascii() == b"null"
-    {
-        DemoTokenRequest::default()
-    } else {
-        parse_json_any(&body)?
-    };
+    let req: DemoTokenRequest =
+        if body.iter().all(u8::is_ascii_whitespace) || body.trim_ascii() == b"null" {
+            DemoTokenRequest::default()
+        } else {
+            parse_json_any(&body)?
+        };
     let options = CreateLinkTokenRequest {
         user_id: String::new(),
         provider: req.provider,

@@ -234,7 +234,9 @@ fn check_client<'a>(
         .get("code_challenge")
         .is_some_and(|c| secrets::looks_like_challenge(c))
     {
-        return Err("PKCE is required: code_challenge must be an S256 challenge (43 base64url characters).");
+        return Err(
+            "PKCE is required: code_challenge must be an S256 challenge (43 base64url characters).",
+        );
     }
     Ok((provider, redirect_uri))
 }
@@ -313,7 +315,12 @@ async fn authorize_page(State(state): State<AppState>, RawQuery(q): RawQuery) ->
         client = xml_escape(&provider.slug),
         redirect = xml_escape(&redirect_uri),
         st = xml_escape(params.get("state").map(String::as_str).unwrap_or("")),
-        challenge = xml_escape(params.get("code_challenge").map(String::as_str).unwrap_or("")),
+        challenge = xml_escape(
+            params
+                .get("code_challenge")
+                .map(String::as_str)
+                .unwrap_or("")
+        ),
     );
     page(
         StatusCode::OK,
@@ -496,7 +503,10 @@ async fn token_endpoint(
     };
     // The code's binding to its authorization request: the PKCE verifier (RFC 7636) and, a
     // sandbox extension, the `state` it was issued with. A mismatch burns the code.
-    let verifier = params.get("code_verifier").map(String::as_str).unwrap_or("");
+    let verifier = params
+        .get("code_verifier")
+        .map(String::as_str)
+        .unwrap_or("");
     let challenge_ok = !used.code_challenge.is_empty()
         && (43..=128).contains(&verifier.len())
         && secrets::api_key_matches(&secrets::pkce_challenge(verifier), &used.code_challenge);
