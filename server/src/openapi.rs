@@ -158,7 +158,7 @@ pub fn refine(doc: &utoipa::openapi::OpenApi, catalog: &crate::sandbox::Catalog)
             Box::new(move |s| s["enum"] = json!(demo)),
         ),
         (
-            "CreateLinkTokenRequest",
+            "*LinkOptions",
             "provider",
             Box::new({
                 let l = linkable.clone();
@@ -172,7 +172,7 @@ pub fn refine(doc: &utoipa::openapi::OpenApi, catalog: &crate::sandbox::Catalog)
             }),
         ),
         (
-            "CreateLinkTokenRequest",
+            "*LinkOptions",
             "filter_on_providers",
             Box::new({
                 let l = linkable.clone();
@@ -185,7 +185,7 @@ pub fn refine(doc: &utoipa::openapi::OpenApi, catalog: &crate::sandbox::Catalog)
             }),
         ),
         (
-            "CreateLinkTokenRequest",
+            "*LinkOptions",
             "redirect_url",
             Box::new(|s| {
                 s["format"] = json!("uri");
@@ -218,22 +218,33 @@ pub fn refine(doc: &utoipa::openapi::OpenApi, catalog: &crate::sandbox::Catalog)
         ),
     ];
     // `on_error` / `on_close` = "redirect" need a `redirect_url` (422 otherwise).
-    if let Some(req) = schemas.get_mut("CreateLinkTokenRequest") {
-        let needs_url = |field: &str| {
-            json!({
-                "if": {"properties": {field: {"const": "redirect"}}, "required": [field]},
-                "then": {"properties": {"redirect_url": {"type": "string"}}, "required": ["redirect_url"]}
-            })
-        };
-        req["allOf"] = json!([needs_url("on_error"), needs_url("on_close")]);
+    // The link-token options, in `POST /v2/link/token` and `POST /demo/token` alike.
+    const LINK_OPTIONS: [&str; 2] = ["CreateLinkTokenRequest", "DemoTokenRequest"];
+    let needs_url = |field: &str| {
+        json!({
+            "if": {"properties": {field: {"const": "redirect"}}, "required": [field]},
+            "then": {"properties": {"redirect_url": {"type": "string"}}, "required": ["redirect_url"]}
+        })
+    };
+    for name in LINK_OPTIONS {
+        if let Some(req) = schemas.get_mut(name) {
+            req["allOf"] = json!([needs_url("on_error"), needs_url("on_close")]);
+        }
     }
     for (schema, property, edit) in &edits {
-        if let Some(p) = schemas
-            .get_mut(*schema)
-            .and_then(|s| s.get_mut("properties"))
-            .and_then(|ps| ps.get_mut(*property))
-        {
-            edit(p);
+        let targets: &[&str] = if *schema == "*LinkOptions" {
+            &LINK_OPTIONS
+        } else {
+            std::slice::from_ref(schema)
+        };
+        for target in targets {
+            if let Some(p) = schemas
+                .get_mut(*target)
+                .and_then(|s| s.get_mut("properties"))
+                .and_then(|ps| ps.get_mut(*property))
+            {
+                edit(p);
+            }
         }
     }
     v
