@@ -93,7 +93,8 @@ pub struct Config {
     )]
     pub api_key_failure_refill_per_sec: f64,
 
-    /// Base URL for `link_web_url` and `oauth_url` (default: from the bound address).
+    /// Base URL for `link_web_url` and `oauth_url`: absolute http(s), no query, fragment,
+    /// whitespace or control characters (default: from the bound address).
     #[arg(long, env = "LINK_PUBLIC_URL")]
     pub public_url: Option<String>,
 
@@ -111,12 +112,17 @@ pub struct Config {
     #[arg(long, env = "LINK_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
 
+    /// Team name on the agreement screen: plain text, at most 100 characters, no `<`, `>` or
+    /// control characters.
     #[arg(long, env = "LINK_TEAM_NAME", default_value = "Demo Health")]
     pub team_name: String,
 
+    /// Team logo URL (absolute http(s), no whitespace or control characters; default: the
+    /// server's `/logos/team.svg`).
     #[arg(long, env = "LINK_TEAM_LOGO")]
     pub team_logo: Option<String>,
 
+    /// Privacy policy URL (absolute http(s), no whitespace or control characters).
     #[arg(
         long,
         env = "LINK_TEAM_PRIVACY_URL",
@@ -124,6 +130,7 @@ pub struct Config {
     )]
     pub privacy_url: String,
 
+    /// Terms URL (absolute http(s), no whitespace or control characters).
     #[arg(
         long,
         env = "LINK_TEAM_TERMS_URL",
@@ -131,7 +138,8 @@ pub struct Config {
     )]
     pub terms_url: String,
 
-    /// Serve the demo host page at `/demo` and its token route.
+    /// Serve the demo host page at `/demo` and its token route (refused with `--env
+    /// production`).
     #[arg(long, env = "LINK_DEMO", default_value_t = false)]
     pub demo: bool,
 
