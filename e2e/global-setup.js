@@ -10,7 +10,7 @@ const ROOT = path.resolve(__dirname, "..");
 module.exports = async () => {
   const bin = process.env.LINK_SERVER_BIN || path.join(ROOT, "target/release/link-server");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "link-e2e-"));
-  const apiKey = "e2e-" + Math.random().toString(36).slice(2);
+  const apiKey = "e2e-" + require("crypto").randomBytes(16).toString("hex");
   const child = spawn(
     bin,
     ["--addr", "127.0.0.1:0", "--database-url", `sqlite://${dir}/link.db`, "--static-dir",

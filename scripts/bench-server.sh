@@ -40,7 +40,7 @@ trap cleanup EXIT
 PG_ADMIN="$(cat "$PG_DIR/url")"
 psql -q "$PG_ADMIN" -c 'CREATE DATABASE bench' >/dev/null
 PG_URL="${PG_ADMIN%/postgres}/bench"
-KEY="bench-$RANDOM$RANDOM"
+KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d " \n")"
 
 run_one() { # name binary database-url
   local name="$1" bin="$2" db="$3" out="$TMP/$1.out"

@@ -108,7 +108,7 @@ async function startServer(extraArgs = [], { port = 0, dir = null } = {}) {
   const path = require("path");
   const root = path.resolve(__dirname, "../..");
   dir = dir || fs.mkdtempSync(path.join(os.tmpdir(), "link-e2e-extra-"));
-  const apiKey = "extra-key";
+  const apiKey = "extra-key-" + require("crypto").randomBytes(8).toString("hex");
   const child = spawn(
     process.env.LINK_SERVER_BIN || path.join(root, "target/release/link-server"),
     ["--addr", `127.0.0.1:${port}`, "--database-url", `sqlite://${dir}/link.db`, "--api-key", apiKey,

@@ -68,17 +68,33 @@ pub struct Config {
     #[arg(long, env = "LINK_DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
     pub database_max_connections: u32,
 
-    /// Secret that signs the OAuth `state` and derives the sandbox client secrets. Default: a
-    /// random key generated on first start and stored in the database, which every instance
-    /// on that database shares. Give the same value to every instance to set it yourself.
+    /// Secret that signs the OAuth `state` and derives the sandbox client secrets, at least 32
+    /// characters; give the same value to every instance. Required with `--env production`.
+    /// In sandbox only, when absent: a random key generated on first start and stored in the
+    /// database, which every instance on that database shares.
     #[arg(long, env = "LINK_STATE_KEY", hide_env_values = true)]
     pub state_key: Option<String>,
 
-    /// The team API key that server-side endpoints require.
+    /// The team API key that server-side endpoints require (at least 16 characters).
     #[arg(long, env = "LINK_API_KEY", hide_env_values = true)]
     pub api_key: String,
 
-    /// Base URL for `link_web_url` and `oauth_url` (default: from the bound address).
+    /// Failed API-key checks a client address may make in a burst; when spent, every API-key
+    /// request from it gets 429 `too_many_attempts` with `Retry-After` until it refills.
+    /// Counted in each instance's memory (per IPv4 address, per IPv6 /64).
+    #[arg(long, env = "LINK_API_KEY_FAILURE_BURST", default_value_t = 20)]
+    pub api_key_failure_burst: u32,
+
+    /// Failed API-key checks per second an address gets back, up to the burst.
+    #[arg(
+        long,
+        env = "LINK_API_KEY_FAILURE_REFILL_PER_SEC",
+        default_value_t = 1.0
+    )]
+    pub api_key_failure_refill_per_sec: f64,
+
+    /// Base URL for `link_web_url` and `oauth_url`: absolute http(s), no query, fragment,
+    /// whitespace or control characters (default: from the bound address).
     #[arg(long, env = "LINK_PUBLIC_URL")]
     pub public_url: Option<String>,
 
@@ -96,12 +112,17 @@ pub struct Config {
     #[arg(long, env = "LINK_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
 
+    /// Team name on the agreement screen: plain text, at most 100 characters, no `<`, `>` or
+    /// control characters.
     #[arg(long, env = "LINK_TEAM_NAME", default_value = "Demo Health")]
     pub team_name: String,
 
+    /// Team logo URL (absolute http(s), no whitespace or control characters; default: the
+    /// server's `/logos/team.svg`).
     #[arg(long, env = "LINK_TEAM_LOGO")]
     pub team_logo: Option<String>,
 
+    /// Privacy policy URL (absolute http(s), no whitespace or control characters).
     #[arg(
         long,
         env = "LINK_TEAM_PRIVACY_URL",
@@ -109,6 +130,7 @@ pub struct Config {
     )]
     pub privacy_url: String,
 
+    /// Terms URL (absolute http(s), no whitespace or control characters).
     #[arg(
         long,
         env = "LINK_TEAM_TERMS_URL",
@@ -116,7 +138,8 @@ pub struct Config {
     )]
     pub terms_url: String,
 
-    /// Serve the demo host page at `/demo` and its token route.
+    /// Serve the demo host page at `/demo` and its token route (refused with `--env
+    /// production`).
     #[arg(long, env = "LINK_DEMO", default_value_t = false)]
     pub demo: bool,
 
@@ -125,7 +148,7 @@ pub struct Config {
     pub log_format: LogFormat,
 
     /// Seconds a client may take to send a request's headers (slow clients are closed after
-    /// it; it also bounds how long an idle keep-alive connection waits for its next request).
+    /// it).
     #[arg(long, env = "LINK_HEADER_TIMEOUT_SECS", default_value_t = 10)]
     pub header_timeout_secs: u64,
 
@@ -134,6 +157,23 @@ pub struct Config {
     /// Default `*` in sandbox; required in production. The hosted page (`/`) is never framed.
     #[arg(long, env = "LINK_FRAME_ANCESTORS")]
     pub frame_ancestors: Option<String>,
+
+    /// Seconds a connection may stay open without a request in flight (a fresh connection
+    /// before its first request, a keep-alive one between requests) before it is closed.
+    #[arg(long, env = "LINK_IDLE_TIMEOUT_SECS", default_value_t = 60)]
+    pub idle_timeout_secs: u64,
+
+    /// Seconds a whole request may take, reading its body included: a slower one is answered
+    /// 408 `request_timeout` and its connection closed.
+    #[arg(long, env = "LINK_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+
+    /// Most client connections open at once. At the cap, a new connection closes the one idle
+    /// the longest (no request in flight), or is itself closed at once when every connection
+    /// is busy. Default: the open-file limit (raised to its hard limit at start) minus room for
+    /// the database and logs, at most 65536.
+    #[arg(long, env = "LINK_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
 
     /// Sandbox only: add N generated password providers (benchmark catalog).
     #[arg(long, env = "LINK_SYNTHETIC_PROVIDERS", default_value_t = 0)]

@@ -1,7 +1,7 @@
 //! One error type for every handler, rendering the bodies of section 3 of the contract.
 
 use axum::{
-    http::StatusCode,
+    http::{header, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
@@ -19,6 +19,10 @@ pub enum AppError {
         /// `detail.user_id` of a duplicate user.
         user_id: Option<String>,
     },
+    /// 429 after too many failed API-key checks from one address, with `Retry-After`.
+    KeyFailures { retry_after_secs: u64 },
+    /// 408: the request (its body included) took longer than `--request-timeout-secs`.
+    RequestTimeout,
     /// 422 `{"detail": [{"loc", "msg", "type"}]}`.
     Validation(Vec<ValidationIssue>),
     /// 415: missing or wrong `Content-Type` on a JSON body.
@@ -129,6 +133,12 @@ impl AppError {
         )
     }
 
+    pub fn too_many_key_failures(retry: std::time::Duration) -> Self {
+        AppError::KeyFailures {
+            retry_after_secs: retry.as_secs_f64().ceil().max(1.0) as u64,
+        }
+    }
+
     pub fn not_found(msg: impl Into<String>) -> Self {
         Self::link(
             StatusCode::NOT_FOUND,
@@ -184,6 +194,28 @@ impl IntoResponse for AppError {
                 }
                 (status, Json(json!({ "detail": detail }))).into_response()
             }
+            AppError::KeyFailures { retry_after_secs } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, retry_after_secs.to_string())],
+                Json(json!({"detail": {
+                    "error_type": error_type::TOO_MANY_ATTEMPTS,
+                    "error_code": error_code::RATE_LIMIT_EXCEEDED,
+                    "error_message": format!(
+                        "Too many failed API key checks from this address; retry in {retry_after_secs} s."
+                    ),
+                }})),
+            )
+                .into_response(),
+            AppError::RequestTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                [(header::CONNECTION, "close")],
+                Json(json!({"detail": {
+                    "error_type": "request_timeout",
+                    "error_code": "REQUEST_TIMEOUT",
+                    "error_message": "The request took too long to arrive or to answer.",
+                }})),
+            )
+                .into_response(),
             AppError::Validation(detail) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Json(ValidationErrorBody { detail }),
@@ -208,7 +240,10 @@ impl IntoResponse for AppError {
             )
                 .into_response(),
             AppError::Internal(e) => {
-                tracing::error!(error = %format!("{e:#}"), "internal error");
+                tracing::error!(
+                    error = %crate::trace::cap(&format!("{e:#}"), 4 * crate::trace::MAX_LOGGED),
+                    "internal error"
+                );
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     Json(json!({"detail": {

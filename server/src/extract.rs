@@ -24,6 +24,14 @@ impl FromRequestParts<AppState> for ApiKey {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<crate::conn::Peer>()
+            .map(|p| p.0.ip())
+            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        if let Err(retry) = state.key_failures.check(ip) {
+            return Err(AppError::too_many_key_failures(retry));
+        }
         let given = parts
             .headers
             .get(API_KEY_HEADER)
@@ -32,6 +40,7 @@ impl FromRequestParts<AppState> for ApiKey {
         if !given.is_empty() && secrets::api_key_matches(given, &state.config.api_key) {
             Ok(ApiKey)
         } else {
+            state.key_failures.fail(ip);
             Err(AppError::invalid_api_key())
         }
     }
@@ -98,8 +107,45 @@ pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> AppR
     parse_json_any(body)
 }
 
+/// Body fields whose values are secrets: a 422 about one of them names the expected type only,
+/// never the value received (serde's messages quote integers, floats, booleans and strings).
+pub const SECRET_FIELDS: &[&str] = &[
+    "password",
+    "mfa_code",
+    "token",
+    "link_token",
+    "api_key",
+    "client_secret",
+    "code",
+    "code_verifier",
+];
+
+/// serde's message without the value it quotes: `invalid type: integer `987654`, expected a
+/// string` → `invalid type: expected a string`.
+fn without_value(msg: &str, kind: &str) -> String {
+    let expected = msg
+        .split_once(", expected ")
+        .map(|(_, e)| e)
+        .map(|e| e.split(" at line ").next().unwrap_or(e));
+    match (kind, expected) {
+        ("type_error", Some(e)) => format!("invalid type: expected {e}"),
+        (_, Some(e)) => format!("invalid value: expected {e}"),
+        ("type_error", None) => "invalid type".to_string(),
+        _ => "invalid value".to_string(),
+    }
+}
+
 /// Parses a JSON body whatever its `Content-Type`, with the contract's 422 bodies.
 pub fn parse_json_any<T: DeserializeOwned>(body: &[u8]) -> AppResult<T> {
+    // Every request body is an object: serde would also take a struct from an array of its
+    // fields in order (`[null, null]`), which the documented schema does not allow.
+    if body.trim_ascii_start().first() == Some(&b'[') {
+        return Err(AppError::validation(
+            &["body"],
+            "invalid type: expected a JSON object",
+            "type_error",
+        ));
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(v) => v,
@@ -119,8 +165,11 @@ pub fn parse_json_any<T: DeserializeOwned>(body: &[u8]) -> AppResult<T> {
                     serde_path_to_error::Segment::Unknown => {}
                 }
             }
+            let secret = loc
+                .iter()
+                .any(|l| matches!(l, LocItem::Key(k) if SECRET_FIELDS.contains(&k.as_str())));
             let inner = e.into_inner();
-            let msg = inner.to_string();
+            let mut msg = inner.to_string();
             let kind = match inner.classify() {
                 serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
                     "json_invalid"
@@ -142,6 +191,9 @@ pub fn parse_json_any<T: DeserializeOwned>(body: &[u8]) -> AppResult<T> {
                     }
                 }
             };
+            if secret && kind != "missing" && kind != "json_invalid" {
+                msg = without_value(&msg, kind);
+            }
             return Err(AppError::Validation(vec![ValidationIssue {
                 loc,
                 msg,

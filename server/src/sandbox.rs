@@ -648,7 +648,7 @@ pub fn email_outcome(provider: &Provider, email: &str, region: Option<&str>) -> 
 /// dotted domain.
 pub fn is_valid_email(email: &str) -> bool {
     let email = email.trim();
-    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if email.chars().count() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }
     let Some((local, domain)) = email.split_once('@') else {

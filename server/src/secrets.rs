@@ -96,6 +96,28 @@ pub fn verify_state(
         .is_ok()
 }
 
+/// The PKCE `code_verifier` of an OAuth attempt (RFC 7636): 43 base64url characters derived
+/// from the server key and the attempt id, so every instance finds it again without storing it.
+pub fn pkce_verifier(key: &[u8], attempt: &str) -> String {
+    URL_SAFE_NO_PAD.encode(
+        mac(key, &["pkce_verifier", attempt])
+            .finalize()
+            .into_bytes(),
+    )
+}
+
+/// The S256 `code_challenge` of a verifier: base64url(SHA-256(verifier)).
+pub fn pkce_challenge(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// Whether `s` is a well-formed S256 challenge (43 base64url characters).
+pub fn looks_like_challenge(s: &str) -> bool {
+    s.len() == 43
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// The client secret of a sandbox OAuth client (one per provider), derived from the server key.
 pub fn client_secret(key: &[u8], provider: &str) -> String {
     URL_SAFE_NO_PAD.encode(
@@ -126,6 +148,19 @@ mod tests {
         assert!(api_key_matches("k1", "k1"));
         assert!(!api_key_matches("k1", "k2"));
         assert!(!api_key_matches("", "k1"));
+    }
+
+    #[test]
+    fn pkce_s256() {
+        // RFC 7636 appendix B.
+        assert_eq!(
+            pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+        let v = pkce_verifier(&[1u8; 32], "att");
+        assert_eq!(v.len(), 43);
+        assert_ne!(v, pkce_verifier(&[1u8; 32], "att2"));
+        assert!(looks_like_challenge(&pkce_challenge(&v)));
     }
 
     #[test]

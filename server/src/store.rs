@@ -169,6 +169,19 @@ pub struct NewCode<'a> {
     pub scopes: &'a str,
     pub external_user_id: &'a str,
     pub expires_at: i64,
+    /// SHA-256 (hex) of the `state` of the authorization request.
+    pub state_hash: &'a str,
+    /// Its PKCE S256 `code_challenge`.
+    pub code_challenge: &'a str,
+}
+
+/// A code marked used by `consume_oauth_code`.
+#[derive(Debug, Clone)]
+pub struct UsedCode {
+    pub scopes: String,
+    pub external_user_id: String,
+    pub state_hash: String,
+    pub code_challenge: String,
 }
 
 /// The result of `create_user`.
@@ -599,7 +612,8 @@ impl Store {
                 .await?;
             sqlx::query(
                 "INSERT INTO oauth_codes (code_hash, client_id, redirect_uri, scopes,
-                   external_user_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                   external_user_id, expires_at, state_hash, code_challenge)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(c.code_hash)
             .bind(c.client_id)
@@ -607,26 +621,29 @@ impl Store {
             .bind(c.scopes)
             .bind(c.external_user_id)
             .bind(c.expires_at)
+            .bind(c.state_hash)
+            .bind(c.code_challenge)
             .execute(pool)
             .await?;
             Ok(())
         })
     }
 
-    /// Marks the code used, once: (scopes, external user id), or `None` when it is unknown,
-    /// expired, used, or not for this client and redirect URI.
+    /// Marks the code used, once, or `None` when it is unknown, expired, used, or not for this
+    /// client and redirect URI. The caller checks its binding (state, PKCE): a code presented
+    /// with the wrong ones is burnt all the same.
     pub async fn consume_oauth_code(
         &self,
         code_hash: &str,
         client_id: &str,
         redirect_uri: &str,
         now: i64,
-    ) -> Result<Option<(String, String)>, sqlx::Error> {
+    ) -> Result<Option<UsedCode>, sqlx::Error> {
         let row = write!(self, |pool| sqlx::query(
             "UPDATE oauth_codes SET used_at = $1
              WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 AND client_id = $3
                AND redirect_uri = $4
-             RETURNING scopes, external_user_id",
+             RETURNING scopes, external_user_id, state_hash, code_challenge",
         )
         .bind(now)
         .bind(code_hash)
@@ -634,7 +651,12 @@ impl Store {
         .bind(redirect_uri)
         .fetch_optional(pool)
         .await?
-        .map(|r| (r.get("scopes"), r.get("external_user_id"))));
+        .map(|r| UsedCode {
+            scopes: r.get("scopes"),
+            external_user_id: r.get("external_user_id"),
+            state_hash: r.get("state_hash"),
+            code_challenge: r.get("code_challenge"),
+        }));
         Ok(row)
     }
 }

@@ -1,6 +1,8 @@
 //! Access logs without secrets: the span of a request carries its method and its path with the
 //! values of secret-bearing query parameters (`token`, OAuth `code` and `state`, ...) redacted.
-//! Headers and bodies are never logged.
+//! Headers and bodies are never logged. Every logged value that a client controls is cut to
+//! `MAX_LOGGED` bytes (on a character boundary, marked `…[+N bytes]`), so that one request
+//! cannot write a 64 KB log line.
 
 use axum::http::{Request, Uri};
 use tower_http::{
@@ -21,6 +23,22 @@ const SECRET_PARAMS: &[&str] = &[
     "access_token",
     "refresh_token",
 ];
+
+/// Longest client-controlled value written to a log line, in bytes (before the cut mark).
+pub const MAX_LOGGED: usize = 256;
+
+/// `s` cut to at most `max` bytes on a character boundary, followed by `…[+N bytes]` (the
+/// bytes left out) when cut.
+pub fn cap(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if s.len() <= max {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    std::borrow::Cow::Owned(format!("{}…[+{} bytes]", &s[..end], s.len() - end))
+}
 
 /// `path?query` with the values of secret parameters replaced by `[redacted]`.
 pub fn redact_uri(uri: &Uri) -> String {
@@ -57,7 +75,7 @@ impl<B> MakeSpan<B> for RedactedSpan {
         tracing::info_span!(
             "request",
             method = %req.method(),
-            uri = %redact_uri(req.uri()),
+            uri = %cap(&redact_uri(req.uri()), MAX_LOGGED),
         )
     }
 }
@@ -83,6 +101,18 @@ pub fn access_log() -> AccessLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_values_are_cut_on_a_char_boundary() {
+        assert_eq!(cap("short", 256), "short");
+        let long = "a".repeat(300);
+        assert_eq!(cap(&long, 256), format!("{}…[+44 bytes]", "a".repeat(256)));
+        // "é" is 2 bytes: a cut at 255 bytes would split the 128th.
+        let accents = "é".repeat(200);
+        let cut = cap(&accents, 255);
+        assert!(cut.starts_with(&"é".repeat(127)));
+        assert!(cut.ends_with("…[+146 bytes]"), "{cut}");
+    }
 
     #[test]
     fn redacts_secret_parameters_only() {

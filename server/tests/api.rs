@@ -310,7 +310,9 @@ async fn eu_region_and_synthetic_catalog() {
 }
 
 async fn api_key_errors() {
-    let s = Server::start().await;
+    // 21 failed key checks from one address: above the default burst of 20 (throttling has
+    // its own test in hardening.rs).
+    let s = Server::start_with(Opts::default().args(&["--api-key-failure-burst", "100"])).await;
     for (method, path, body) in [
         (
             Method::POST,

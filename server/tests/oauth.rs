@@ -314,6 +314,8 @@ async fn consent_page_checks_its_client() {
         ("client_id", "renpho"),
         ("response_type", "token"),
         ("state", ""),
+        ("code_challenge_method", "plain"),
+        ("code_challenge", "short"),
     ] {
         let r = s.http.get(with(k, v)).send().await.unwrap();
         assert_eq!(r.status(), 400, "{k}={v}");
@@ -344,7 +346,116 @@ async fn consent_page_checks_its_client() {
     );
 }
 
+/// Issue 15 item 7: a code obtained under one attempt's `state` (an attacker's) and replayed
+/// at the callback with another attempt's `state` (the victim's) records nothing: the code is
+/// bound to its `state` and to the PKCE S256 challenge of its attempt, and the Link server
+/// redeems it with that attempt's verifier.
+async fn a_code_replayed_under_another_state_records_nothing() {
+    let s = Server::start().await;
+    // The attacker runs an attempt of their own and stops at the callback URL.
+    let (_, attacker_token) = s
+        .token_with(json!({"redirect_url": "https://attacker.example/cb"}))
+        .await;
+    let (attacker_url, form) = consent(&s, &attacker_token, "fitbit").await;
+    assert_eq!(
+        param(&attacker_url, "code_challenge_method").as_deref(),
+        Some("S256")
+    );
+    assert_eq!(param(&attacker_url, "code_challenge").unwrap().len(), 43);
+    assert!(form
+        .hidden
+        .iter()
+        .any(|(k, v)| k == "code_challenge" && v.len() == 43));
+    let attacker_cb = allow_all(&s, &form).await;
+    let code = param(&attacker_cb, "code").unwrap();
+    // The victim starts an attempt: its state is what the attacker plants the code under.
+    let (victim, victim_token) = s
+        .token_with(json!({"redirect_url": "https://host.example/cb"}))
+        .await;
+    let (st, p) = s
+        .wget(&victim_token, "/v2/link/provider/oauth/fitbit")
+        .await;
+    assert_eq!(st, 200, "{p}");
+    let victim_state = param(p["oauth_url"].as_str().unwrap(), "state").unwrap();
+    let mut planted = url::Url::parse(&s.u("/v2/link/connect/fitbit")).unwrap();
+    planted
+        .query_pairs_mut()
+        .append_pair("code", &code)
+        .append_pair("state", &victim_state);
+    let got = read(follow(&s, planted.as_str()).await).await;
+    assert_eq!(got.0, 400, "{}", got.1);
+    assert_eq!(got.1["detail"]["error_type"], "invalid_grant", "{}", got.1);
+    assert!(
+        got.1["detail"]["error_message"]
+            .as_str()
+            .unwrap()
+            .contains("not issued for this sign-in attempt"),
+        "{}",
+        got.1
+    );
+    // Nothing recorded for the victim: no connection, the attempt still pending.
+    assert!(s.connections(&victim).await.is_empty());
+    let (_, st) = s.link_state(&victim_token).await;
+    assert_eq!(
+        (st["state"].as_str(), st["provider"].as_str()),
+        (Some("pending"), Some("fitbit"))
+    );
+    // The victim can still finish their own attempt.
+    let (st, p) = s
+        .wget(&victim_token, "/v2/link/provider/oauth/fitbit")
+        .await;
+    assert_eq!(st, 200);
+    let page = s
+        .http
+        .get(p["oauth_url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let form = parse_form(&page.text().await.unwrap());
+    let resp = follow(&s, &allow_all(&s, &form).await).await;
+    assert_eq!(resp.status(), 307);
+    assert_eq!(s.connections(&victim).await.len(), 1);
+
+    // The token endpoint itself: PKCE is required and checked, and a mismatch burns the code.
+    let (_, other) = s.token().await;
+    let (_, form) = consent(&s, &other, "oura").await;
+    let cb = allow_all(&s, &form).await;
+    let code = param(&cb, "code").unwrap();
+    let secret_less = s
+        .http
+        .post(s.u("/sandbox/oauth/token"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", &s.u("/v2/link/connect/oura")),
+            ("client_id", "oura"),
+            ("client_secret", "guess"),
+            ("code_verifier", &"v".repeat(43)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        secret_less.status(),
+        401,
+        "client authentication comes first"
+    );
+    // Without a challenge the consent page refuses the request.
+    let (oauth_url, _) = consent(&s, &other, "oura").await;
+    let mut u = url::Url::parse(&oauth_url).unwrap();
+    let pairs: Vec<(String, String)> = u
+        .query_pairs()
+        .into_owned()
+        .filter(|(k, _)| !k.starts_with("code_challenge"))
+        .collect();
+    u.query_pairs_mut().clear().extend_pairs(pairs);
+    let r = s.http.get(u.as_str()).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("PKCE"));
+}
+
 both!(
+    a_code_replayed_under_another_state_records_nothing,
     round_trip_through_the_consent_page,
     without_redirect_url_a_page_says_close_the_window,
     deny_and_missing_required_scope,

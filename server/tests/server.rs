@@ -34,6 +34,9 @@ fn run_failing(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
     )
 }
 
+/// A valid `--api-key` (16 characters at least).
+const KEY: &str = "test-key-0123456789";
+
 #[test]
 fn bad_flags_and_unreachable_databases_exit_2() {
     let tmp = tempfile::tempdir().unwrap();
@@ -49,22 +52,22 @@ fn bad_flags_and_unreachable_databases_exit_2() {
                 "--database-url",
                 &db,
                 "--api-key",
-                "k",
+                KEY,
                 "--token-ttl-secs",
                 "abc",
             ],
             "token-ttl-secs",
         ),
         (
-            vec!["--database-url", &db, "--api-key", "k", "--env", "staging"],
+            vec!["--database-url", &db, "--api-key", KEY, "--env", "staging"],
             "env",
         ),
         (
-            vec!["--database-url", &db, "--api-key", "k", "--region", "asia"],
+            vec!["--database-url", &db, "--api-key", KEY, "--region", "asia"],
             "region",
         ),
         (
-            vec!["--database-url", &db, "--api-key", "k", "--no-such-flag"],
+            vec!["--database-url", &db, "--api-key", KEY, "--no-such-flag"],
             "no-such-flag",
         ),
         (vec!["--database-url", &db, "--api-key", ""], "api-key"),
@@ -73,7 +76,7 @@ fn bad_flags_and_unreachable_databases_exit_2() {
                 "--database-url",
                 &db,
                 "--api-key",
-                "k",
+                KEY,
                 "--token-ttl-secs",
                 "0",
             ],
@@ -84,7 +87,7 @@ fn bad_flags_and_unreachable_databases_exit_2() {
                 "--database-url",
                 &db,
                 "--api-key",
-                "k",
+                KEY,
                 "--public-url",
                 "ftp://x.example",
             ],
@@ -95,20 +98,22 @@ fn bad_flags_and_unreachable_databases_exit_2() {
                 "--database-url",
                 &db,
                 "--api-key",
-                "k",
+                KEY,
                 "--env",
                 "production",
+                "--state-key",
+                "0123456789abcdef0123456789abcdef",
                 "--synthetic-providers",
                 "5",
             ],
             "synthetic",
         ),
         (
-            vec!["--database-url", &under_file, "--api-key", "k"],
+            vec!["--database-url", &under_file, "--api-key", KEY],
             "database",
         ),
         (
-            vec!["--database-url", "mysql://localhost/x", "--api-key", "k"],
+            vec!["--database-url", "mysql://localhost/x", "--api-key", KEY],
             "postgres://",
         ),
         (
@@ -116,12 +121,12 @@ fn bad_flags_and_unreachable_databases_exit_2() {
                 "--database-url",
                 "postgres://u:Hunter2-Db-Secret@127.0.0.1:1/x",
                 "--api-key",
-                "k",
+                KEY,
             ],
             "cannot connect to the database postgres://u:***@127.0.0.1:1/x",
         ),
         (
-            vec!["--database-url", "nonsense", "--api-key", "k"],
+            vec!["--database-url", "nonsense", "--api-key", KEY],
             "database",
         ),
         (
@@ -129,7 +134,7 @@ fn bad_flags_and_unreachable_databases_exit_2() {
                 "--database-url",
                 &db,
                 "--api-key",
-                "k",
+                KEY,
                 "--frame-ancestors",
                 "https://a.example; script-src *",
             ],
@@ -161,7 +166,7 @@ fn bad_flags_and_unreachable_databases_exit_2() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
     let (code, stderr) = run_failing(
-        &["--addr", &addr, "--database-url", &db, "--api-key", "k"],
+        &["--addr", &addr, "--database-url", &db, "--api-key", KEY],
         &[],
     );
     assert_eq!(code, Some(2), "{stderr}");
@@ -169,7 +174,7 @@ fn bad_flags_and_unreachable_databases_exit_2() {
     // Flags come from the environment too.
     let (code, stderr) = run_failing(
         &["--database-url", &db],
-        &[("LINK_API_KEY", "k"), ("LINK_ADDR", &addr)],
+        &[("LINK_API_KEY", KEY), ("LINK_ADDR", &addr)],
     );
     assert_eq!(code, Some(2));
     assert!(stderr.contains("listen"), "{stderr}");
@@ -191,7 +196,7 @@ async fn a_restart_loses_nothing() {
     let public = "http://link.invalid";
     let opts = || {
         Opts {
-            api_key: "restart-key".into(),
+            api_key: "restart-key-0123456789".into(),
             ..Opts::default()
         }
         .dir(dir.clone())

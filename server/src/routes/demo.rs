@@ -148,7 +148,7 @@ async fn demo_css() -> Response {
 /// left out; an empty body works.
 #[utoipa::path(
     post, path = "/demo/token", tag = "demo",
-    request_body(content = DemoTokenRequest, description = "Optional; `{}` or empty"),
+    request_body(content = Option<DemoTokenRequest>, description = "Optional; `{}` or empty"),
     responses(
         (status = 200, description = "The user and its link token", body = DemoTokenResponse),
         (status = 400, description = "`duplicate_user` (a given client_user_id already exists) or `invalid_provider`", body = ErrorBody),
@@ -159,11 +159,12 @@ async fn demo_token(
     State(state): State<AppState>,
     body: Bytes,
 ) -> AppResult<Json<DemoTokenResponse>> {
-    let req: DemoTokenRequest = if body.iter().all(u8::is_ascii_whitespace) {
-        DemoTokenRequest::default()
-    } else {
-        parse_json_any(&body)?
-    };
+    let req: DemoTokenRequest =
+        if body.iter().all(u8::is_ascii_whitespace) || body.trim_ascii() == b"null" {
+            DemoTokenRequest::default()
+        } else {
+            parse_json_any(&body)?
+        };
     let options = CreateLinkTokenRequest {
         user_id: String::new(),
         provider: req.provider,

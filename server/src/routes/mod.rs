@@ -102,18 +102,24 @@ pub fn api(demo: bool) -> OpenApiRouter<AppState> {
 
 pub fn router(state: AppState) -> Router {
     let (routes, doc) = api(state.config.demo).split_for_parts();
-    let doc = Arc::new(doc);
+    let doc = Arc::new(crate::openapi::refine(&doc, &state.catalog));
     let fallback = ServiceBuilder::new()
         .layer(static_cors())
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
+        .layer(axum::middleware::from_fn(no_disk_for_api_paths))
         .service(static_files::serve_dir(&state));
 
+    let request_timeout = Duration::from_secs(state.config.request_timeout_secs);
     routes
         .fallback_service(fallback)
-        .layer(axum::middleware::map_response(json_405))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        .layer(axum::middleware::from_fn(json_errors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(Extension(doc))
         .layer(CompressionLayer::new())
@@ -121,38 +127,131 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// axum's bare 405 (a known route, another method) and 413 (a body over `BODY_LIMIT`) as JSON
-/// errors. Done as a response map
-/// rather than a method-not-allowed fallback, which would bypass the widget routes' CORS layer
-/// on preflight requests.
-async fn json_405(res: Response) -> Response {
-    if res.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE
-        && !res
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
-    {
-        return (
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            Json(json!({"detail": {
-                "error_type": "payload_too_large",
-                "error_code": "PAYLOAD_TOO_LARGE",
-                "error_message": format!("The request body is larger than {} KiB.", BODY_LIMIT / 1024),
-            }})),
-        )
-            .into_response();
+/// In front of the static files: an unknown `/v2/` route, or a path with a segment longer than
+/// a file name can be, is a JSON 404 (its path capped) without a look at the disk (where a
+/// 30 KB name would be an I/O error, and the echoed path a 30 KB body).
+async fn no_disk_for_api_paths(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/v2/") || path.split('/').any(|seg| seg.len() > 255) {
+        return AppError::not_found(format!(
+            "No route for {} {}.",
+            req.method(),
+            crate::trace::cap(path, crate::trace::MAX_LOGGED)
+        ))
+        .into_response();
     }
-    if res.status() == axum::http::StatusCode::METHOD_NOT_ALLOWED
-        && !res.headers().contains_key(header::CONTENT_TYPE)
-    {
-        let allow = res.headers().get(header::ALLOW).cloned();
-        let mut json = AppError::MethodNotAllowed.into_response();
-        if let Some(allow) = allow {
-            json.headers_mut().insert(header::ALLOW, allow);
+    next.run(req).await
+}
+
+fn is_json(res: &Response) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
+}
+
+/// Error answers that axum, tower-http or hyper's service layer write as bare text (or no
+/// body), turned into the contract's `{"detail": {...}}` JSON: 405 (a known route, another
+/// method), 408 (`--request-timeout-secs`), 413 (a body over `BODY_LIMIT`) anywhere, and under
+/// `/v2/` every other error too (e.g. a path parameter that is not valid UTF-8 once decoded,
+/// `/v2/link/provider/oauth/%FF`). Done around the router rather than as a method-not-allowed
+/// fallback, which would bypass the widget routes' CORS layer on preflight requests.
+async fn json_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = req.uri().path().starts_with("/v2/");
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) || is_json(&res) {
+        return res;
+    }
+    match status {
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+            return (
+                status,
+                Json(json!({"detail": {
+                    "error_type": "payload_too_large",
+                    "error_code": "PAYLOAD_TOO_LARGE",
+                    "error_message": format!("The request body is larger than {} KiB.", BODY_LIMIT / 1024),
+                }})),
+            )
+                .into_response();
+        }
+        axum::http::StatusCode::REQUEST_TIMEOUT => {
+            return AppError::RequestTimeout.into_response();
+        }
+        axum::http::StatusCode::METHOD_NOT_ALLOWED => {
+            let allow = res.headers().get(header::ALLOW).cloned();
+            let mut json = AppError::MethodNotAllowed.into_response();
+            if let Some(allow) = allow {
+                json.headers_mut().insert(header::ALLOW, allow);
+            }
+            return json;
+        }
+        _ if !api => return res,
+        _ => {}
+    }
+    // A rejection's text (capped) as the message; the status is kept.
+    let (parts, body) = res.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    let text = text.trim();
+    // axum's `Path` rejection (a parameter that is not valid UTF-8 once percent-decoded, or
+    // does not parse): the contract's 422, at `["path", name]`.
+    if status == axum::http::StatusCode::BAD_REQUEST && text.starts_with("Invalid URL") {
+        let name = text.split('`').nth(1).unwrap_or("").to_string();
+        let mut loc = vec!["path"];
+        if !name.is_empty() && name.len() <= 64 {
+            loc.push(name.as_str());
+        }
+        let mut json = AppError::validation(
+            &loc,
+            crate::trace::cap(text, crate::trace::MAX_LOGGED),
+            "value_error",
+        )
+        .into_response();
+        for (name, v) in parts.headers.iter() {
+            if name.as_str().starts_with("access-control-") || name == header::VARY {
+                json.headers_mut().insert(name.clone(), v.clone());
+            }
         }
         return json;
     }
-    res
+    let message = if text.is_empty() {
+        status.canonical_reason().unwrap_or("Error").to_string()
+    } else {
+        crate::trace::cap(text, crate::trace::MAX_LOGGED).into_owned()
+    };
+    let (error_type, error_code) = match status {
+        axum::http::StatusCode::NOT_FOUND => ("not_found", "NOT_FOUND"),
+        axum::http::StatusCode::BAD_REQUEST => ("invalid_request", "INVALID_REQUEST"),
+        axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported_media_type", "UNSUPPORTED_MEDIA_TYPE")
+        }
+        _ if status.is_server_error() => ("internal_error", "INTERNAL_ERROR"),
+        _ => ("invalid_request", "INVALID_REQUEST"),
+    };
+    let mut json = (
+        status,
+        Json(json!({"detail": {
+            "error_type": error_type,
+            "error_code": error_code,
+            "error_message": message,
+        }})),
+    )
+        .into_response();
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = parts.headers.get(&name) {
+            json.headers_mut().insert(name, v.clone());
+        }
+    }
+    // Keep the CORS headers the widget routes' layer added.
+    for (name, v) in parts.headers.iter() {
+        if name.as_str().starts_with("access-control-") || name == header::VARY {
+            json.headers_mut().insert(name.clone(), v.clone());
+        }
+    }
+    json
 }
 
 /// Liveness.
@@ -168,6 +267,6 @@ async fn health(State(state): State<AppState>) -> Response {
 /// This document.
 #[utoipa::path(get, path = "/openapi.json", tag = "server",
     responses((status = 200, description = "OpenAPI 3 document of every endpoint")))]
-async fn openapi_json(Extension(doc): Extension<Arc<utoipa::openapi::OpenApi>>) -> Response {
-    Json(doc.as_ref().clone()).into_response()
+async fn openapi_json(Extension(doc): Extension<Arc<serde_json::Value>>) -> Response {
+    Json(doc.as_ref()).into_response()
 }

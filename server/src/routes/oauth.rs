@@ -39,6 +39,10 @@ struct AuthorizeForm {
     client_id: String,
     redirect_uri: String,
     state: String,
+    /// PKCE S256 challenge, from the authorization request.
+    code_challenge: String,
+    /// `S256`.
+    code_challenge_method: String,
     /// A granted scope (repeated).
     scope: Option<String>,
     /// `allow` or `deny`.
@@ -56,6 +60,11 @@ struct TokenForm {
     /// Or HTTP Basic.
     client_id: Option<String>,
     client_secret: Option<String>,
+    /// PKCE verifier (RFC 7636) whose S256 challenge the authorization request carried.
+    code_verifier: String,
+    /// Sandbox extension: the `state` of the authorization request; when given, it must be
+    /// the one the code was issued with.
+    state: Option<String>,
 }
 
 /// Lifetime of a sandbox authorization code.
@@ -118,7 +127,12 @@ async fn start(
         .append_pair("client_id", &provider.slug)
         .append_pair("redirect_uri", &callback_url(&state, &provider.slug))
         .append_pair("scope", &scopes.join(" "))
-        .append_pair("state", &signed);
+        .append_pair("state", &signed)
+        .append_pair(
+            "code_challenge",
+            &secrets::pkce_challenge(&secrets::pkce_verifier(&state.state_key, &attempt)),
+        )
+        .append_pair("code_challenge_method", "S256");
     tracing::info!(provider = %provider.slug, "oauth attempt started");
     Ok(Json(link_provider(&state, provider, Some(url.to_string()))))
 }
@@ -213,6 +227,17 @@ fn check_client<'a>(
     if params.get("state").is_none_or(|s| s.is_empty()) {
         return Err("Missing state.");
     }
+    if params.get("code_challenge_method").map(String::as_str) != Some("S256") {
+        return Err("PKCE is required: code_challenge_method must be S256.");
+    }
+    if !params
+        .get("code_challenge")
+        .is_some_and(|c| secrets::looks_like_challenge(c))
+    {
+        return Err(
+            "PKCE is required: code_challenge must be an S256 challenge (43 base64url characters).",
+        );
+    }
     Ok((provider, redirect_uri))
 }
 
@@ -225,6 +250,8 @@ fn check_client<'a>(
         ("redirect_uri" = String, Query, description = "Must be `<public url>/v2/link/connect/<slug>`"),
         ("scope" = Option<String>, Query, description = "Space-separated scopes (default: all)"),
         ("state" = String, Query, description = "Opaque; returned to redirect_uri"),
+        ("code_challenge" = String, Query, description = "PKCE S256 challenge: base64url(SHA-256(code_verifier)), 43 characters"),
+        ("code_challenge_method" = String, Query, description = "`S256` (required)"),
     ),
     responses(
         (status = 200, description = "HTML consent form", content_type = "text/html", body = String),
@@ -272,6 +299,8 @@ async fn authorize_page(State(state): State<AppState>, RawQuery(q): RawQuery) ->
 <input type="hidden" name="client_id" value="{client}">
 <input type="hidden" name="redirect_uri" value="{redirect}">
 <input type="hidden" name="state" value="{st}">
+<input type="hidden" name="code_challenge" value="{challenge}">
+<input type="hidden" name="code_challenge_method" value="S256">
 <fieldset>
 <legend>Data to share</legend>
 {boxes}</fieldset>
@@ -286,6 +315,12 @@ async fn authorize_page(State(state): State<AppState>, RawQuery(q): RawQuery) ->
         client = xml_escape(&provider.slug),
         redirect = xml_escape(&redirect_uri),
         st = xml_escape(params.get("state").map(String::as_str).unwrap_or("")),
+        challenge = xml_escape(
+            params
+                .get("code_challenge")
+                .map(String::as_str)
+                .unwrap_or("")
+        ),
     );
     page(
         StatusCode::OK,
@@ -365,6 +400,11 @@ async fn authorize_decision(State(state): State<AppState>, body: Bytes) -> AppRe
                             &secrets::random_id(12),
                         ),
                         expires_at: now + CODE_TTL_MS,
+                        state_hash: &secrets::sha256_hex(&st),
+                        code_challenge: params
+                            .get("code_challenge")
+                            .map(String::as_str)
+                            .unwrap_or(""),
                     },
                     now,
                 )
@@ -454,13 +494,39 @@ async fn token_endpoint(
         .store
         .consume_oauth_code(&secrets::sha256_hex(code), &client_id, redirect_uri, now)
         .await?;
-    let Some((scopes, user)) = used else {
+    let Some(used) = used else {
         return Ok(oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant",
             "The code is unknown, expired, already used, or not for this client.",
         ));
     };
+    // The code's binding to its authorization request: the PKCE verifier (RFC 7636) and, a
+    // sandbox extension, the `state` it was issued with. A mismatch burns the code.
+    let verifier = params
+        .get("code_verifier")
+        .map(String::as_str)
+        .unwrap_or("");
+    let challenge_ok = !used.code_challenge.is_empty()
+        && (43..=128).contains(&verifier.len())
+        && secrets::api_key_matches(&secrets::pkce_challenge(verifier), &used.code_challenge);
+    let state_ok = params
+        .get("state")
+        .is_none_or(|st| secrets::api_key_matches(&secrets::sha256_hex(st), &used.state_hash));
+    if !(challenge_ok && state_ok) {
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+            Json(json!({
+                "error": "invalid_grant",
+                "error_description": "The code was issued for another authorization request \
+                    (code_verifier or state mismatch); it is void now.",
+                "binding_mismatch": true,
+            })),
+        )
+            .into_response());
+    }
+    let (scopes, user) = (used.scopes, used.external_user_id);
     Ok((
         [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
         Json(json!({
@@ -490,8 +556,11 @@ async fn exchange_code(
     state: &AppState,
     provider: &Provider,
     code: &str,
-) -> Result<TokenResponse, String> {
+    attempt: &str,
+    signed_state: &str,
+) -> Result<TokenResponse, ExchangeError> {
     let secret = secrets::client_secret(&state.state_key, &provider.slug);
+    let verifier = secrets::pkce_verifier(&state.state_key, attempt);
     let redirect_uri = callback_url(state, &provider.slug);
     let resp = state
         .http
@@ -502,23 +571,57 @@ async fn exchange_code(
             ("redirect_uri", redirect_uri.as_str()),
             ("client_id", provider.slug.as_str()),
             ("client_secret", secret.as_str()),
+            ("code_verifier", verifier.as_str()),
+            ("state", signed_state),
         ])
         .send()
         .await
-        .map_err(|e| format!("token endpoint unreachable: {}", e.without_url()))?;
+        .map_err(|e| {
+            ExchangeError::Failed(format!("token endpoint unreachable: {}", e.without_url()))
+        })?;
     let status = resp.status();
     if !status.is_success() {
-        let err = resp
-            .json::<serde_json::Value>()
-            .await
-            .ok()
+        let body = resp.json::<serde_json::Value>().await.ok();
+        if body
+            .as_ref()
+            .and_then(|v| v.get("binding_mismatch"))
+            .and_then(|v| v.as_bool())
+            == Some(true)
+        {
+            return Err(ExchangeError::NotThisAttempt);
+        }
+        let err = body
             .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
             .unwrap_or_else(|| status.to_string());
-        return Err(format!("the code exchange failed: {err}"));
+        return Err(ExchangeError::Failed(format!(
+            "the code exchange failed: {}",
+            crate::trace::cap(&err, 100)
+        )));
     }
-    resp.json::<TokenResponse>()
-        .await
-        .map_err(|e| format!("unreadable token response: {}", e.without_url()))
+    resp.json::<TokenResponse>().await.map_err(|e| {
+        ExchangeError::Failed(format!("unreadable token response: {}", e.without_url()))
+    })
+}
+
+/// Why a code exchange failed.
+enum ExchangeError {
+    /// The code was issued under another `state` / PKCE challenge: not this attempt's.
+    NotThisAttempt,
+    Failed(String),
+}
+
+/// 400 for a code replayed under another attempt's `state`: nothing recorded, the attempt
+/// left as it was.
+fn code_not_for_this_attempt() -> AppError {
+    AppError::Link {
+        status: StatusCode::BAD_REQUEST,
+        error_code: link_contract::error_code::INVALID_REQUEST,
+        error_type: "invalid_grant",
+        message: "This authorization code was not issued for this sign-in attempt (another \
+                  state or PKCE verifier): nothing was recorded."
+            .into(),
+        user_id: None,
+    }
 }
 
 type Failure = (&'static str, String);
@@ -587,6 +690,7 @@ fn invalid_state() -> AppError {
     responses(
         (status = 307, description = "To the token's redirect_url with `state=success&provider=` or `state=error&error_type=&error=&provider=`"),
         (status = 200, description = "Without a redirect_url: a page saying the window can be closed", content_type = "text/html", body = String),
+        (status = 400, description = "`invalid_grant`: a code issued for another attempt (state or PKCE mismatch): nothing recorded", body = ErrorBody),
         (status = 401, description = "Forged, replayed or superseded state: nothing recorded", body = ErrorBody),
     )
 )]
@@ -651,12 +755,18 @@ async fn callback(
             )
         })
     } else if let Some(code) = params.get("code") {
-        exchange_code(&state, provider, code).await.map_err(|e| {
-            (
+        let signed = params.get("state").map(String::as_str).unwrap_or("");
+        match exchange_code(&state, provider, code, attempt, signed).await {
+            Ok(t) => Ok(t),
+            Err(ExchangeError::NotThisAttempt) => {
+                tracing::warn!(provider = %slug, "oauth callback with a code of another attempt: nothing recorded");
+                return Err(code_not_for_this_attempt());
+            }
+            Err(ExchangeError::Failed(e)) => Err((
                 error_type::PROVIDER_API_ERROR,
                 format!("{}: {e}", provider.name),
-            )
-        })
+            )),
+        }
     } else {
         Err((
             error_type::PROVIDER_API_ERROR,

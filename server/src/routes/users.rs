@@ -49,7 +49,7 @@ pub async fn create_user_record(
             "string_pattern_mismatch",
         ));
     }
-    if client_user_id.len() > 256 {
+    if client_user_id.chars().count() > 256 {
         return Err(AppError::validation(
             &["body", "client_user_id"],
             "client_user_id must be at most 256 characters",

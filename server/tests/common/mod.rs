@@ -137,7 +137,7 @@ impl Default for Opts {
         Opts {
             args: Vec::new(),
             env: Vec::new(),
-            api_key: format!("test-key-{}", std::process::id()),
+            api_key: format!("test-key-{:08}-0123456789", std::process::id()),
             dir: None,
             default_database: false,
             database_url: None,
