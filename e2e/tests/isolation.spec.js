@@ -3,7 +3,7 @@
 // host-page scripts cannot reach what the user types. The shadow project runs the contrast.
 const fs = require("fs");
 const {
-  test, expect, newToken, openWidget, log, callbacks, waitForCallback, hostPage, isolation, dialogOf, API,
+  test, expect, newToken, openWidget, log, callbacks, waitForCallback, hostPage, isolation, dialogOf, API, HOST,
 } = require("./helpers");
 
 const SECRET = "pass_good";
@@ -168,4 +168,30 @@ test.describe("iframe isolation", () => {
     await expect(page.locator("html")).not.toHaveCSS("overflow", "hidden");
     expect(await callbacks(page)).toEqual([]);
   });
+});
+
+test("the hosted page cannot be framed; the widget page of iframe isolation can", async ({ page }) => {
+  const t = await newToken();
+  // A fresh page outside the fixture: the refused frame logs a console error there on purpose.
+  const p = await page.context().newPage();
+  const errors = [];
+  p.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  // A page whose own CSP allows frames of the Link origin (the iframe-isolation policy).
+  await p.goto(`${HOST()}/landing.html?${new URLSearchParams({ iso: "iframe", api: API() })}`);
+  await p.evaluate((urls) => {
+    for (const [id, src] of urls) {
+      const f = document.createElement("iframe");
+      f.id = id;
+      f.src = src;
+      document.body.appendChild(f);
+    }
+  }, [["hosted", t.link_web_url], ["embed", `${API()}/embed`]]);
+  await expect.poll(() => errors.some((e) => e.includes("frame-ancestors"))).toBe(true);
+  // The hosted page drew nothing in the frame; /embed loaded (its script asked for a channel).
+  await expect(p.frameLocator("#embed").locator("body")).toBeAttached();
+  await expect.poll(() => p.frames().some((f) => f.url() === `${API()}/embed`)).toBe(true);
+  const hosted = p.frames().find((f) => f.url().startsWith(`${API()}/?`));
+  expect(hosted).toBeUndefined();
+  expect(errors.filter((e) => e.includes("frame-ancestors"))).toHaveLength(1);
+  await p.close();
 });
