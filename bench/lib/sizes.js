@@ -7,8 +7,9 @@ const zlib = require("zlib");
 
 // Not downloaded by a host page that embeds the widget: trunk's index.html is the hosted page
 // (and the reference app's boot page); source maps are never fetched by users; `.br` and `.gz`
-// are the precompressed forms of the other files (scripts/post-build.sh), sent instead of them.
-const EXCLUDE = [/\.html$/i, /\.map$/i, /\.br$/i, /\.gz$/i];
+// are the precompressed forms of the other files (scripts/post-build.sh), sent instead of them;
+// initialize.d.ts is for the host app's TypeScript compiler, never fetched by a browser.
+const EXCLUDE = [/\.html$/i, /\.map$/i, /\.br$/i, /\.gz$/i, /\.d\.ts$/i];
 
 function listFiles(dir, base = dir) {
   const out = [];
