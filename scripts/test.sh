@@ -19,6 +19,9 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy -p link-widget --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
 
+step "TypeScript types (types-test/check.sh)"
+types-test/check.sh
+
 # --- PostgreSQL for the server tests (issue 12) --------------------------------------------
 # A throwaway cluster on a free loopback port, stopped on exit; the server suites run on both
 # SQLite and PostgreSQL, and fail (not skip) if the cluster is missing.
