@@ -308,6 +308,10 @@ fn dist_with_widget(s_dist: &std::path::Path) {
     let mut wasm = b"\0asm\x01\0\0\0".to_vec();
     wasm.extend(std::iter::repeat_n(0u8, 8192));
     write_file(&s_dist.join("link-widget_bg.wasm"), &wasm);
+    write_file(
+        &s_dist.join("initialize.d.ts"),
+        b"declare var Vital: unknown;\n",
+    );
     write_file(&s_dist.join("pre.js"), b"plain");
     write_file(&s_dist.join("pre.js.gz"), b"gzipped-bytes");
     write_file(&s_dist.join("pre.js.br"), b"brotli-bytes");
@@ -388,6 +392,13 @@ async fn static_files_and_the_hosted_page() {
             );
         }
     }
+    // The host API's TypeScript types are text (by extension they would be video/mp2t).
+    let r = s.get("/initialize.d.ts", &[]).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        header(r.headers(), "content-type"),
+        Some("text/plain; charset=utf-8")
+    );
     // Precompressed files win when present.
     let r = s.get("/pre.js", &[("accept-encoding", "gzip")]).await;
     assert_eq!(header(r.headers(), "content-encoding"), Some("gzip"));

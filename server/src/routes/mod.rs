@@ -110,6 +110,7 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-referrer"),
         ))
         .layer(axum::middleware::from_fn(no_disk_for_api_paths))
+        .layer(axum::middleware::from_fn(typescript_as_text))
         .service(static_files::serve_dir(&state));
 
     let request_timeout = Duration::from_secs(state.config.request_timeout_secs);
@@ -144,6 +145,20 @@ async fn no_disk_for_api_paths(
         .into_response();
     }
     next.run(req).await
+}
+
+/// `initialize.d.ts` (the host API's TypeScript types) as text: by its extension it would be
+/// `video/mp2t`.
+async fn typescript_as_text(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let ts = req.uri().path().ends_with(".d.ts");
+    let mut res = next.run(req).await;
+    if ts && res.status().is_success() {
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+    }
+    res
 }
 
 fn is_json(res: &Response) -> bool {
