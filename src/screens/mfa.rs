@@ -7,7 +7,7 @@ use crate::{
     components::{Body, Field, Header, InlineErrorLine, LiveState, SubmitButton, Title},
     ctrl::Ctrl,
     flow::{Msg, Screen},
-    i18n::Key,
+    i18n::{pieces, Key},
 };
 
 #[component]
@@ -29,15 +29,24 @@ pub fn Mfa(ctrl: Ctrl) -> impl IntoView {
             ctrl.send(msg);
         }
     };
-    let sent = match method {
-        MfaMethod::Sms => ctrl.t(Key::MfaSentSms),
-        MfaMethod::Email => ctrl.t(Key::MfaSentEmail),
+    let (sent, sent_to) = match method {
+        MfaMethod::Sms => (Key::MfaSentSms, Key::MfaSentSmsTo),
+        MfaMethod::Email => (Key::MfaSentEmail, Key::MfaSentEmailTo),
     };
+    // "We sent a code to <strong>•••• 1234</strong>.", or without the hint.
+    let text = ctrl.t(if hint.is_some() { sent_to } else { sent });
+    let sent = pieces(text)
+        .into_iter()
+        .map(|(words, slot)| {
+            let bold = slot.and(hint.clone());
+            view! { {words}{bold.map(|h| view! { <strong>{h}</strong> })} }
+        })
+        .collect_view();
     view! {
         <Header ctrl back=true />
         <Body class="vl-body">
             <Title text=ctrl.t(Key::MfaTitle) />
-            <p class="vl-muted">{sent}{hint.map(|h| view! { " " <strong>{h}</strong> })}</p>
+            <p class="vl-muted">{sent}</p>
             <form class="vl-form" novalidate on:submit=on_submit>
                 <Field label=ctrl.t(Key::MfaCodeLabel)>
                     <input class="vl-input vl-code" name="mfa_code" type="text" inputmode="numeric"

@@ -6,7 +6,7 @@ use crate::{
     components::{Body, Button, ProviderHead, Title},
     ctrl::Ctrl,
     flow::{Msg, Screen},
-    i18n::Key,
+    i18n::{pieces, Key},
 };
 
 #[component]
@@ -23,7 +23,9 @@ pub fn Success(ctrl: Ctrl) -> impl IntoView {
             <span class="vl-check" aria-hidden="true">"✓"</span>
             <Title text=ctrl.t(Key::SuccessTitle) />
             <ProviderHead ctrl provider>
-                <p>{ctrl.t(Key::SuccessBody)} " " <strong>{name}</strong></p>
+                <p>{pieces(ctrl.t(Key::SuccessBody)).into_iter().map(|(words, slot)| view! {
+                    {words}{slot.map(|_| view! { <strong>{name.clone()}</strong> })}
+                }).collect_view()}</p>
             </ProviderHead>
             <Button ctrl class="vl-button vl-primary" label=ctrl.t(Key::Done) press=Msg::Continue
                 autofocus=true />
