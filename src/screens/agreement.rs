@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{Body, Button, Header, Title},
+    components::{rich, Body, Button, Header, Title},
     ctrl::Ctrl,
     flow::Msg,
-    i18n::{pieces, Key},
+    i18n::Key,
     url::web_url,
 };
 
@@ -30,23 +30,18 @@ pub fn Agreement(ctrl: Ctrl) -> impl IntoView {
         (None, None) => None,
     };
     let legal = sentence.map(|key| {
-        let parts = pieces(t(key))
-            .into_iter()
-            .map(|(words, slot)| {
-                let link = match slot {
-                    Some("privacy_policy") => privacy.clone().map(|h| (h, t(Key::PrivacyPolicy))),
-                    Some("terms") => terms.clone().map(|h| (h, t(Key::Terms))),
-                    _ => None,
-                };
-                view! {
-                    {words}
-                    {link.map(|(href, label)| view! {
-                        <a href=href target="_blank" rel="noopener noreferrer">{label}</a>
-                    })}
-                }
+        let slot = move |name: &str| {
+            let (href, label) = match name {
+                "privacy_policy" => (privacy.clone(), t(Key::PrivacyPolicy)),
+                "terms" => (terms.clone(), t(Key::Terms)),
+                _ => (None, ""),
+            };
+            href.map(|href| {
+                view! { <a href=href target="_blank" rel="noopener noreferrer">{label}</a> }
             })
-            .collect_view();
-        view! { <p class="vl-legal">{parts}</p> }
+            .into_any()
+        };
+        view! { <p class="vl-legal">{rich(t(key), slot)}</p> }
     });
     let title = ctrl.fill(Key::AgreementTitle, &[("team", &name)]);
     let share = ctrl.fill(Key::AgreementShare, &[("team", &name)]);

@@ -4,10 +4,10 @@ use leptos::{html, prelude::*};
 use link_contract::MfaMethod;
 
 use crate::{
-    components::{Body, Field, Header, InlineErrorLine, LiveState, SubmitButton, Title},
+    components::{rich, Body, Field, Header, InlineErrorLine, LiveState, SubmitButton, Title},
     ctrl::Ctrl,
     flow::{Msg, Screen},
-    i18n::{pieces, Key},
+    i18n::Key,
 };
 
 #[component]
@@ -35,13 +35,9 @@ pub fn Mfa(ctrl: Ctrl) -> impl IntoView {
     };
     // "We sent a code to <strong>•••• 1234</strong>.", or without the hint.
     let text = ctrl.t(if hint.is_some() { sent_to } else { sent });
-    let sent = pieces(text)
-        .into_iter()
-        .map(|(words, slot)| {
-            let bold = slot.and(hint.clone());
-            view! { {words}{bold.map(|h| view! { <strong>{h}</strong> })} }
-        })
-        .collect_view();
+    let sent = rich(text, move |_| {
+        view! { <strong>{hint.clone()}</strong> }.into_any()
+    });
     view! {
         <Header ctrl back=true />
         <Body class="vl-body">

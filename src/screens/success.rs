@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{Body, Button, ProviderHead, Title},
+    components::{rich, Body, Button, ProviderHead, Title},
     ctrl::Ctrl,
     flow::{Msg, Screen},
-    i18n::{pieces, Key},
+    i18n::Key,
 };
 
 #[component]
@@ -23,9 +23,9 @@ pub fn Success(ctrl: Ctrl) -> impl IntoView {
             <span class="vl-check" aria-hidden="true">"✓"</span>
             <Title text=ctrl.t(Key::SuccessTitle) />
             <ProviderHead ctrl provider>
-                <p>{pieces(ctrl.t(Key::SuccessBody)).into_iter().map(|(words, slot)| view! {
-                    {words}{slot.map(|_| view! { <strong>{name.clone()}</strong> })}
-                }).collect_view()}</p>
+                <p>{rich(ctrl.t(Key::SuccessBody), move |_| {
+                    view! { <strong>{name.clone()}</strong> }.into_any()
+                })}</p>
             </ProviderHead>
             <Button ctrl class="vl-button vl-primary" label=ctrl.t(Key::Done) press=Msg::Continue
                 autofocus=true />
