@@ -11,7 +11,7 @@ const { execSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { measureDir } = require("./lib/sizes");
+const { measureDir, localeTable } = require("./lib/sizes");
 const { na, attempt, log } = require("./lib/util");
 const { startHostServer, startStaticServer, HOST_PAGE } = require("./lib/host");
 const { LinkServer, serverLoad } = require("./lib/server");
@@ -71,6 +71,8 @@ async function main() {
       "and target/bench/reference-fetch-dist (gloo-net + serde_json fetch screen)",
   };
   results.size.widget = BUILD_FAIL.widget ? na(`widget build failed: ${BUILD_FAIL.widget}`) : await attempt("size: widget", () => measureDir(dist));
+  // Each locale file, fetched on demand by users of that locale only (not in the total above).
+  results.size.locales = BUILD_FAIL.widget ? na("widget build failed") : await attempt("size: locales", () => localeTable(dist));
   results.size.reference = BUILD_FAIL.reference
     ? na(`reference build failed: ${BUILD_FAIL.reference}`)
     : await attempt("size: reference", () => measureDir(refDist));

@@ -10,7 +10,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { measureDir, roundUpBudget, BUDGET_STEP } = require("./lib/sizes");
+const { measureDir, roundUpBudget, BUDGET_STEP, localeTable, formatLocaleTable, LOCALE_MAX_BROTLI } = require("./lib/sizes");
 
 const ROOT = path.resolve(__dirname, "..");
 const BUDGET_FILE = path.join(__dirname, "size-budget.json");
@@ -64,6 +64,23 @@ if (total > budget) {
       `raise the budget with \`node bench/size-check.js --update\` and say why in the commit.`,
   );
   process.exit(1);
+}
+// Each locale file (fetched only by users of that locale) has its own limit.
+const locales = fs.existsSync(path.join(dist, "locales")) ? localeTable(dist) : [];
+const over = locales.filter((r) => r.over);
+if (over.length) {
+  console.error(
+    `size-check: FAILED: locale files over ${LOCALE_MAX_BROTLI} bytes brotli -11: ` +
+      over.map((r) => `${r.locale} ${fmt(r.brotli)}`).join(", ") + "\n" + formatLocaleTable(locales),
+  );
+  process.exit(1);
+}
+if (locales.length) {
+  const fetched = locales.filter((r) => r.locale !== "en");
+  console.log(
+    `size-check: ${fetched.length} locale files, ${fmt(Math.min(...fetched.map((r) => r.brotli)))}–` +
+      `${fmt(Math.max(...fetched.map((r) => r.brotli)))} bytes brotli -11 each (limit ${fmt(LOCALE_MAX_BROTLI)})`,
+  );
 }
 const slack = budget - total;
 console.log(

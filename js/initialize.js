@@ -67,6 +67,62 @@
     else waiting.push(cb);
   }
 
+  // ---- locales ------------------------------------------------------------------------------
+  // English is built into the wasm; every other locale is its own small file, locales/<code>.json
+  // beside this script, fetched at open() while the wasm loads and the first API request runs.
+  var LOCALES = "en es fr de it pt nl da sv no pl ro et lv lt vi hi ja ar he".split(" ");
+  var LOCALE_ALIASES = { nb: "no", nn: "no", iw: "he" };
+  var localeTexts = {}; // code -> Promise of the file's text, or of null when it failed
+
+  // The first supported of the `locale` option and the browser's languages (by primary
+  // subtag: pt-BR -> pt, nb-NO -> no), else English.
+  function negotiate(wanted) {
+    var tags = [].concat(wanted || [], navigator.languages || [], navigator.language || []);
+    for (var i = 0; i < tags.length; i++) {
+      var primary = String(tags[i]).toLowerCase().split(/[-_]/)[0];
+      primary = LOCALE_ALIASES[primary] || primary;
+      if (LOCALES.indexOf(primary) >= 0) return primary;
+    }
+    return "en";
+  }
+
+  // Never rejects: a file that fails or takes over 5 s leaves the widget in English.
+  function localeText(code) {
+    if (code === "en") return null;
+    if (!localeTexts[code]) {
+      localeTexts[code] = new Promise(function (resolve) {
+        function done(text) {
+          clearTimeout(timer);
+          if (text === null) {
+            delete localeTexts[code];
+            console.warn("[vital-link] the " + code + " strings could not be loaded; showing English");
+          }
+          resolve(text);
+        }
+        var timer = setTimeout(function () { done(null); }, 5000);
+        fetch(base + "locales/" + code + ".json", { credentials: "omit" })
+          .then(function (r) { return r.ok ? r.text() : null; })
+          .catch(function () { return null; })
+          .then(done);
+      });
+    }
+    return localeTexts[code];
+  }
+
+  // The hosted page in the negotiated language: its <html lang/dir>, title and closing line.
+  var pageStrings = {};
+  function localizePage(code, text) {
+    var html = document.documentElement;
+    html.lang = code;
+    html.dir = code === "ar" || code === "he" ? "rtl" : "ltr";
+    if (!text) return;
+    text.then(function (t) {
+      try { pageStrings = JSON.parse(t) || {}; } catch (e) { pageStrings = {}; }
+      if (t === null) html.lang = "en";
+      if (pageStrings.page_title) document.title = pageStrings.page_title;
+    });
+  }
+
   if (window.customElements && !customElements.get(TAG)) {
     customElements.define(TAG, class extends HTMLElement {});
   }
@@ -162,6 +218,7 @@
     var loadedFired = false;
     var destroyed = false;
     var pendingToken = null;
+    var pendingLocale = null; // { code, text } negotiated at open()
     var everOpened = false;
 
     function apiBase() {
@@ -251,7 +308,7 @@
       refocus(session.opener);
     }
 
-    function mount(token) {
+    function mount(token, locale) {
       teardown();
       var container = config.container || (hostedPage && !embedded ? document.body : null);
       var session = {
@@ -280,10 +337,9 @@
       root.appendChild(frame);
       (container || document.body).appendChild(host);
       if (!container) session.scrollLock = lockScroll();
-      var locale = config.locale || navigator.language || "en";
       session.widget = mod.open_widget(frame, token, apiBase(), function (kind, m) {
         onReport(session, kind, m || {});
-      }, String(locale), !container, hostedPage && !embedded);
+      }, locale.code, locale.text || undefined, !container, hostedPage && !embedded);
     }
 
     var handler = {
@@ -293,12 +349,16 @@
         mark("open");
         everOpened = true;
         pendingToken = String(token == null ? "" : token);
+        // The locale's file loads now, beside the wasm and the first API request.
+        var code = negotiate(config.locale);
+        pendingLocale = { code: code, text: localeText(code) };
+        if (hostedPage && !embedded) localizePage(code, pendingLocale.text);
         load();
         whenReady(function () {
           if (destroyed || pendingToken === null) return;
           var t = pendingToken;
           pendingToken = null;
-          mount(t);
+          mount(t, pendingLocale);
         });
       },
       exit: function () {
@@ -447,7 +507,8 @@
       host.style.setProperty("display", "block");
       port.postMessage({
         type: "open", token: token, inline: !!container,
-        locale: String(config.locale || navigator.language || "en"),
+        // The host's languages are the user's: the widget page loads the file of this one.
+        locale: negotiate(config.locale),
         appearance: { theme: appearance.theme, variables: vars },
       });
       if (!container) frame.focus();
@@ -595,7 +656,7 @@
       var p = document.createElement("p");
       p.className = "vital-link-closed";
       p.setAttribute("role", "status");
-      p.textContent = "You can close this tab now.";
+      p.textContent = pageStrings.tab_close || "You can close this tab now.";
         document.body.appendChild(p);
       }, 100);
     }, 0);

@@ -66,14 +66,15 @@ for js in "$STAGE"/*.js; do
   if [ "$name" = initialize.js ]; then minify "$name"; else minify "$name" --module; fi
 done
 
-# Precompressed forms, by the same function the size budget measures with (bench/lib/sizes.js),
+# Precompressed forms (of the files in subdirectories too: locales/*.json), by the same function the size budget measures with (bench/lib/sizes.js),
 # so the bytes sent are the bytes counted. Deterministic: node's gzip header has no time stamp.
 node -e '
   const fs = require("fs"), path = require("path");
   const { compress } = require(process.argv[2]);
   const dir = process.argv[1];
-  for (const name of fs.readdirSync(dir)) {
-    if (!/\.(js|wasm|html|css|svg)$/.test(name)) continue;
+  const files = fs.readdirSync(dir, { recursive: true });
+  for (const name of files) {
+    if (!/\.(js|wasm|html|css|svg|json)$/.test(name)) continue;
     const file = path.join(dir, name);
     const c = compress(fs.readFileSync(file));
     fs.writeFileSync(file + ".br", c.brotli);

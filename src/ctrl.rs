@@ -2,7 +2,10 @@
 //! returns (API calls, polling, the popup, reports to `initialize.js`). Components read the
 //! flow through [`Ctrl::flow`] and send it messages with [`Ctrl::send`].
 
-use std::{cell::Cell, rc::Rc};
+use std::{
+    cell::{Cell, RefCell},
+    rc::Rc,
+};
 
 use leptos::{prelude::*, task::spawn_local};
 use link_contract::{LinkState, LinkStateResponse};
@@ -25,17 +28,35 @@ pub struct Mode {
     pub hosted: bool,
 }
 
+/// The session's language: ready, or its file on the way (`initialize.js` fetches it while the
+/// wasm loads and the first API request runs).
+#[derive(Debug, Clone)]
+pub enum Locale {
+    Ready(Lang),
+    /// `text` resolves to the text of `locales/<code>.json`, or to `null` when it could not be
+    /// loaded (then the widget stays English).
+    Fetching {
+        code: String,
+        text: js_sys::Promise,
+    },
+}
+
 /// A handle to the session's flow and services; `Copy`, so every handler can hold one.
 /// Created inside the widget's reactive owner, it is disposed with it on unmount.
 #[derive(Clone, Copy)]
 pub struct Ctrl {
     pub flow: RwSignal<Flow, LocalStorage>,
+    /// English until the locale's file is in.
+    pub lang: RwSignal<Lang, LocalStorage>,
     inner: StoredValue<Rc<Inner>, LocalStorage>,
 }
 
 struct Inner {
     api: Api,
-    lang: Lang,
+    /// The locale file on its way, until the first load awaits it.
+    locale: RefCell<Option<(String, js_sys::Promise)>>,
+    /// Whether a locale file is awaited: the loading screen then shows no English text.
+    pending: Cell<bool>,
     mode: Mode,
     emitter: Emitter,
     popup: Popup,
@@ -47,11 +68,16 @@ struct Inner {
 
 impl Ctrl {
     /// A new session at its first screen, and the effects to start it with ([`Ctrl::run`]).
-    pub fn new(api: Api, emitter: Emitter, lang: Lang, mode: Mode) -> (Self, Vec<Effect>) {
+    pub fn new(api: Api, emitter: Emitter, locale: Locale, mode: Mode) -> (Self, Vec<Effect>) {
+        let (lang, fetching) = match locale {
+            Locale::Ready(lang) => (lang, None),
+            Locale::Fetching { code, text } => (Lang::EN, Some((code, text))),
+        };
         let (flow, fx) = Flow::start(mode.hosted, lang);
         let inner = Inner {
             api,
-            lang,
+            pending: Cell::new(fetching.is_some()),
+            locale: RefCell::new(fetching),
             mode,
             emitter,
             popup: Popup::default(),
@@ -60,6 +86,7 @@ impl Ctrl {
         };
         let ctrl = Ctrl {
             flow: RwSignal::new_local(flow),
+            lang: RwSignal::new_local(lang),
             inner: StoredValue::new_local(Rc::new(inner)),
         };
         (ctrl, fx)
@@ -70,11 +97,32 @@ impl Ctrl {
     }
 
     pub fn lang(&self) -> Lang {
-        self.inner().map(|i| i.lang).unwrap_or_default()
+        self.lang.try_get_untracked().unwrap_or_default()
     }
 
     pub fn t(&self, key: Key) -> &'static str {
         self.lang().t(key)
+    }
+
+    /// The text of `key` with its placeholders filled.
+    pub fn fill(&self, key: Key, args: &[(&str, &str)]) -> String {
+        self.lang().fill(key, args)
+    }
+
+    /// Whether the locale's file is still awaited (nothing English is shown meanwhile).
+    pub fn locale_pending(&self) -> bool {
+        self.inner().is_some_and(|i| i.pending.get())
+    }
+
+    /// The locale's file is in (`None`: it failed, English stays).
+    fn set_lang(&self, lang: Option<Lang>) {
+        if let Some(i) = self.inner() {
+            i.pending.set(false);
+        }
+        if let Some(lang) = lang {
+            self.lang.try_set(lang);
+            self.flow.try_update(|f| f.lang = lang);
+        }
     }
 
     pub fn mode(&self) -> Mode {
@@ -113,8 +161,14 @@ impl Ctrl {
                 Effect::Call(req) => {
                     let c = *self;
                     let api = i.api.clone();
+                    // The first load also waits for the locale's file, fetched in parallel: the
+                    // loading screen stays until both are in, so nothing shows in English first.
+                    let locale = i.locale.take();
                     spawn_local(async move {
-                        let msg = call(&api, req).await;
+                        let (msg, lang) = futures::join!(call(&api, req), locale_text(locale));
+                        if let Some(lang) = lang {
+                            c.set_lang(lang);
+                        }
                         c.send(msg);
                     });
                 }
@@ -202,6 +256,17 @@ impl Ctrl {
             i.api.abort_all();
         }
     }
+}
+
+/// The locale of `fetching` once its file is in: `Some(None)` when it failed (English stays),
+/// `None` when no file was awaited.
+async fn locale_text(fetching: Option<(String, js_sys::Promise)>) -> Option<Option<Lang>> {
+    let (code, text) = fetching?;
+    let text = wasm_bindgen_futures::JsFuture::from(text).await.ok();
+    Some(
+        text.and_then(|t| t.as_string())
+            .and_then(|t| Lang::parse(&code, &t)),
+    )
 }
 
 /// Runs one request of the flow; its answer as the message the flow expects.

@@ -25,7 +25,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::{
     api::Api,
-    ctrl::{Ctrl, Mode},
+    ctrl::{Ctrl, Locale, Mode},
     flow::Effect,
     host::Emitter,
     i18n::Lang,
@@ -53,14 +53,14 @@ impl Widget {
         container: web_sys::HtmlElement,
         api: Api,
         emitter: Emitter,
-        lang: Lang,
+        locale: Locale,
         mode: Mode,
     ) -> (Widget, Vec<Effect>) {
         // The controller's signals must belong to the app's owner, to go with it on unmount.
         let made = Rc::new(Cell::new(None));
         let slot = made.clone();
         let handle = mount_to(container, move || {
-            let (ctrl, fx) = Ctrl::new(api, emitter, lang, mode);
+            let (ctrl, fx) = Ctrl::new(api, emitter, locale, mode);
             slot.set(Some((ctrl, fx)));
             view! { <App ctrl /> }.into_any()
         });
@@ -108,13 +108,17 @@ impl WidgetSession {
 ///
 /// `emit(kind, metadata)` reports outcomes ("success", "error", "exit"), events ("event") and
 /// navigations ("navigate") back to `initialize.js`, which owns the host-page surface.
+/// `locale` is the negotiated locale's code; for any but English, `locale_text` resolves to
+/// the text of its file (`locales/<code>.json`, fetched by `initialize.js`) or to `null`.
 #[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
 pub fn open_widget(
     container: web_sys::HtmlElement,
     link_token: String,
     api_base: String,
     emit: js_sys::Function,
     locale: String,
+    locale_text: Option<js_sys::Promise>,
     modal: bool,
     hosted: bool,
 ) -> WidgetSession {
@@ -125,7 +129,10 @@ pub fn open_widget(
         container,
         api,
         Emitter::new(emit),
-        Lang::from_tag(&locale),
+        match locale_text {
+            Some(text) if locale != "en" => Locale::Fetching { code: locale, text },
+            _ => Locale::Ready(Lang::EN),
+        },
         mode,
     );
     widget.ctrl.run(fx);

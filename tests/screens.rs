@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use link_contract::{AuthType, FormComponents, LinkProvider, MfaMethod, Region, TeamLinkConfig};
 use link_widget::{
     api::Api,
-    ctrl::Mode,
-    flow::{Flow, InlineError, OauthPhase, Retry, Screen, View},
+    ctrl::{Locale, Mode},
+    flow::{Effect, Flow, InlineError, OauthPhase, Retry, Screen, View},
     host::Emitter,
     i18n::Lang,
     screens::picker::{OVERSCAN, ROW_HEIGHT},
@@ -164,6 +164,16 @@ fn mount(screen: Screen, modal: bool) -> Mounted {
 
 /// The same with the catalog `providers`.
 fn mount_with(providers: Vec<LinkProvider>, screen: Screen, modal: bool) -> Mounted {
+    mount_in(Locale::Ready(Lang::EN), providers, screen, modal).0
+}
+
+/// The same in `locale`; with the effects that start the session (the first load).
+fn mount_in(
+    locale: Locale,
+    providers: Vec<LinkProvider>,
+    screen: Screen,
+    modal: bool,
+) -> (Mounted, Vec<Effect>) {
     let doc = web_sys::window().unwrap().document().unwrap();
     // A custom element, as initialize.js uses: host rules on `div` do not match it.
     let host: HtmlElement = doc
@@ -193,11 +203,11 @@ fn mount_with(providers: Vec<LinkProvider>, screen: Screen, modal: bool) -> Moun
 
     // An API base nothing listens on: these tests make no requests.
     let api = Api::new("http://127.0.0.1:9".into(), "token".into());
-    let (widget, _initial_effects) = Widget::mount(
+    let (widget, initial_effects) = Widget::mount(
         frame.clone(),
         api,
         Emitter::new(emit),
-        Lang::En,
+        locale,
         Mode {
             modal,
             hosted: false,
@@ -213,13 +223,14 @@ fn mount_with(providers: Vec<LinkProvider>, screen: Screen, modal: bool) -> Moun
         f.providers = providers;
         f.screen = screen;
     });
-    Mounted {
+    let mounted = Mounted {
         host,
         root,
         frame,
         widget,
         events,
-    }
+    };
+    (mounted, initial_effects)
 }
 
 /// An `input` event as typing fires it (it bubbles).
@@ -776,4 +787,194 @@ async fn inline_mode_does_not_trap_focus_or_close_on_escape() {
     m.key(&dialog, "Escape", false);
     settle().await;
     assert!(!m.reports().contains(&"exit".to_owned()));
+}
+
+// ---- locales ----------------------------------------------------------------------------------
+
+fn locale(code: &str, text: &str) -> Lang {
+    Lang::parse(code, text).unwrap()
+}
+
+const FR: &str = include_str!("../locales/fr.json");
+
+#[wasm_bindgen_test]
+async fn a_locale_file_gives_its_strings_lang_and_dir() {
+    let fr = locale("fr", FR);
+    let (m, _) = mount_in(Locale::Ready(fr), catalog(), Screen::Agreement, true);
+    settle().await;
+    let dialog = m.get("[role=dialog]");
+    assert_eq!(dialog.get_attribute("lang").as_deref(), Some("fr"));
+    assert_eq!(dialog.get_attribute("dir").as_deref(), Some("ltr"));
+    let text = m.text();
+    assert!(
+        text.contains("Acme Sleep utilise Vital pour connecter vos données de santé"),
+        "{text}"
+    );
+    assert_eq!(
+        m.get(".vl-legal").text_content().unwrap(),
+        "En continuant, vous acceptez la politique de confidentialité et les conditions d’utilisation."
+    );
+    let links = m.all(".vl-legal a");
+    assert_eq!(links.len(), 2);
+    assert_eq!(
+        links[1].get_attribute("href").as_deref(),
+        Some("https://acme.test/terms")
+    );
+    assert_eq!(
+        m.get("button.vl-primary").text_content().unwrap(),
+        "Continuer"
+    );
+    assert_eq!(
+        m.get("button.vl-close")
+            .get_attribute("aria-label")
+            .as_deref(),
+        Some("Fermer")
+    );
+    drop(m);
+
+    let ar = locale("ar", include_str!("../locales/ar.json"));
+    let (m, _) = mount_in(Locale::Ready(ar), catalog(), Screen::Agreement, true);
+    settle().await;
+    let dialog = m.get("[role=dialog]");
+    assert_eq!(dialog.get_attribute("lang").as_deref(), Some("ar"));
+    assert_eq!(dialog.get_attribute("dir").as_deref(), Some("rtl"));
+}
+
+#[wasm_bindgen_test]
+async fn the_sandbox_hints_of_the_api_are_translated() {
+    let de = locale("de", include_str!("../locales/de.json"));
+    let mut peloton = provider("peloton", "Peloton", AuthType::Password);
+    peloton.form_components.username_label = Some("Email or username".into());
+    peloton.form_components.password_label = Some("Password".into());
+    peloton.form_components.instructions = Some(
+        "Sign in with your Peloton account. Sandbox: user_good / pass_good succeeds, \
+         user_mfa / pass_good asks for the code 123456."
+            .into(),
+    );
+    let screen = Screen::Password {
+        provider: peloton.clone(),
+        busy: false,
+        error: None,
+    };
+    let (m, _) = mount_in(Locale::Ready(de), vec![peloton], screen, true);
+    settle().await;
+    let text = m.text();
+    for wanted in [
+        "Peloton verbinden",
+        "Melden Sie sich mit Ihrem Peloton-Konto an. Sandbox: user_good / pass_good funktioniert",
+        "E-Mail oder Benutzername",
+        "Passwort",
+    ] {
+        assert!(text.contains(wanted), "{wanted} not in {text}");
+    }
+    assert!(!text.contains("Sign in"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn search_counts_use_the_plural_rules_of_the_language() {
+    let catalog = || {
+        vec![
+            provider("fit_a", "Fit A", AuthType::Oauth),
+            provider("fit_b", "Fit B", AuthType::Oauth),
+            provider("zed", "Zed", AuthType::Oauth),
+        ]
+    };
+    for (code, text, two, one) in [
+        (
+            "pl",
+            include_str!("../locales/pl.json"),
+            "2 wyniki",
+            "1 wynik",
+        ),
+        (
+            "ar",
+            include_str!("../locales/ar.json"),
+            "2 نتيجتان",
+            "1 نتيجة",
+        ),
+        ("en", "{}", "2 providers found", "1 provider found"),
+    ] {
+        let (m, _) = mount_in(
+            Locale::Ready(locale(code, text)),
+            catalog(),
+            Screen::Picker,
+            true,
+        );
+        settle().await;
+        let status = m.get(".vl-picker [role=status]");
+        assert_eq!(
+            status.text_content().unwrap(),
+            "",
+            "no count before a search"
+        );
+        let search: HtmlInputElement = m.get("input[type=search]").dyn_into().unwrap();
+        for (query, wanted) in [("fit", two), ("zed", one)] {
+            search.set_value(query);
+            search.dispatch_event(&typed()).unwrap();
+            settle().await;
+            assert_eq!(status.text_content().unwrap(), wanted, "{code} {query}");
+        }
+    }
+}
+
+/// Runs the first load (its request fails: nothing listens) until the error screen shows.
+async fn load_until_error(m: &Mounted, fx: Vec<Effect>) {
+    m.widget.ctrl.run(fx);
+    for _ in 0..100 {
+        if m.view() == View::Error {
+            settle().await;
+            return;
+        }
+        settle().await;
+    }
+    panic!("no error screen: {}", m.html());
+}
+
+#[wasm_bindgen_test]
+async fn the_loading_screen_waits_for_the_locale_file_then_shows_no_english() {
+    // The file arrives while the first request runs: the next screen is French.
+    let (text, resolve) = {
+        let mut resolve = None;
+        let p = js_sys::Promise::new(&mut |r, _| resolve = Some(r));
+        (p, resolve.unwrap())
+    };
+    let fetching = Locale::Fetching {
+        code: "fr".into(),
+        text,
+    };
+    let (m, fx) = mount_in(fetching, catalog(), Screen::Loading, true);
+    settle().await;
+    let status = m.get("[role=status]");
+    assert_eq!(
+        status.text_content().unwrap(),
+        "",
+        "no English word while the file loads"
+    );
+    resolve.call1(&JsValue::NULL, &FR.into()).unwrap();
+    load_until_error(&m, fx).await;
+    let dialog = m.get("[role=dialog]");
+    assert_eq!(dialog.get_attribute("lang").as_deref(), Some("fr"));
+    assert!(
+        m.text().contains("Une erreur s’est produite"),
+        "{}",
+        m.text()
+    );
+    drop(m);
+
+    // A file that could not be loaded (initialize.js resolves null): English, no error about it.
+    let fetching = Locale::Fetching {
+        code: "fr".into(),
+        text: js_sys::Promise::resolve(&JsValue::NULL),
+    };
+    let (m, fx) = mount_in(fetching, catalog(), Screen::Loading, true);
+    load_until_error(&m, fx).await;
+    let dialog = m.get("[role=dialog]");
+    assert_eq!(dialog.get_attribute("lang").as_deref(), Some("en"));
+    assert!(m.text().contains("Something went wrong"), "{}", m.text());
+    assert_eq!(
+        m.get("[role=alert]")
+            .get_attribute("data-error-type")
+            .as_deref(),
+        Some("network_error")
+    );
 }

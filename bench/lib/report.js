@@ -60,6 +60,16 @@ function renderTable(r) {
     row(`  on the wire (as served by ${by})`, "", "", int(onWire), d.map((x) => `${x.file}: ${x.content_encoding}`).join(", ") || "");
   }
 
+  // 1b. locale files (fetched on demand; English is in the wasm)
+  const loc = r.size && r.size.locales;
+  if (loc && !loc.na && loc.length) {
+    section("Locale files (bytes)", "keys", "raw", "brotli -11", "each fetched only by users of that locale; limit 2,048 brotli");
+    for (const l of loc) {
+      row(`  locales/${l.locale}.json`, String(l.keys), int(l.raw), int(l.brotli),
+        l.locale === "en" ? "built into the wasm, never fetched" : l.over ? "OVER the 2 KB limit" : "");
+    }
+  }
+
   // 2. load
   section("Load (ms)", "median", "p95", "runs", "script tag inserted → onLoad");
   for (const [k, label] of [["cold", "  cold (new context, no cache)"], ["warm", "  warm (HTTP cache, same context)"]]) {

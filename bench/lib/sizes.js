@@ -9,7 +9,10 @@ const zlib = require("zlib");
 // (and the reference app's boot page); source maps are never fetched by users; `.br` and `.gz`
 // are the precompressed forms of the other files (scripts/post-build.sh), sent instead of them;
 // initialize.d.ts is for the host app's TypeScript compiler, never fetched by a browser.
-const EXCLUDE = [/\.html$/i, /\.map$/i, /\.br$/i, /\.gz$/i, /\.d\.ts$/i];
+// locales/ holds the strings of each locale but English (built into the wasm), fetched only by
+// users of that locale: not part of the English download, measured by localeTable() instead.
+const EXCLUDE = [/\.html$/i, /\.map$/i, /\.br$/i, /\.gz$/i, /\.d\.ts$/i, /^locales\//];
+const LOCALE_MAX_BROTLI = 2048; // each locale file's limit (issue 14)
 
 function listFiles(dir, base = dir) {
   const out = [];
@@ -58,4 +61,44 @@ function roundUpBudget(bytes) {
   return Math.ceil(bytes / BUDGET_STEP) * BUDGET_STEP;
 }
 
-module.exports = { measureDir, compress, compressedSizes, roundUpBudget, BUDGET_STEP, EXCLUDE };
+/** The locale files of a build (or of the source tree's locales/): one row per locale,
+ * {locale, keys, raw, brotli, over}, where `over` is true past LOCALE_MAX_BROTLI. en.json, the
+ * source of truth, is built into the wasm and never fetched: listed for reference. */
+function localeTable(dir) {
+  const locales = fs.existsSync(path.join(dir, "locales")) ? path.join(dir, "locales") : dir;
+  return fs.readdirSync(locales)
+    .filter((n) => n.endsWith(".json"))
+    .sort()
+    .map((name) => {
+      const buf = fs.readFileSync(path.join(locales, name));
+      const brotli = compressedSizes(buf).brotli;
+      return {
+        locale: name.replace(/\.json$/, ""),
+        keys: Object.keys(JSON.parse(buf.toString("utf8"))).length,
+        raw: buf.length,
+        brotli,
+        over: brotli > LOCALE_MAX_BROTLI,
+      };
+    });
+}
+
+/** The locale table as Markdown. */
+function formatLocaleTable(rows) {
+  const lines = ["| locale | keys | brotli bytes |", "|---|---:|---:|"];
+  for (const r of rows) lines.push(`| ${r.locale}${r.locale === "en" ? " (built in)" : ""} | ${r.keys} | ${r.brotli}${r.over ? " (over 2 KB)" : ""} |`);
+  return lines.join("\n");
+}
+
+module.exports = {
+  measureDir, compress, compressedSizes, roundUpBudget, BUDGET_STEP, EXCLUDE,
+  localeTable, formatLocaleTable, LOCALE_MAX_BROTLI,
+};
+
+// `node bench/lib/sizes.js --locales [DIR]`: prints the locale table of DIR (default dist/),
+// exits 1 when a file is over its limit.
+if (require.main === module && process.argv[2] === "--locales") {
+  const dir = path.resolve(process.argv[3] || path.join(__dirname, "..", "..", "dist"));
+  const rows = localeTable(dir);
+  console.log(formatLocaleTable(rows));
+  process.exit(rows.some((r) => r.over) ? 1 : 0);
+}

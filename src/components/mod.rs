@@ -8,8 +8,19 @@ use link_contract::{LinkProvider, Region};
 use crate::{
     ctrl::Ctrl,
     flow::{Flow, Live, Msg, OauthPhase},
-    i18n::Key,
+    i18n::{split, Key, Part},
 };
+
+/// A text whose `{placeholder}`s are elements (a link, a bold name): `slot` draws each by name.
+pub fn rich(text: &'static str, slot: impl Fn(&str) -> AnyView) -> impl IntoView {
+    split(text)
+        .into_iter()
+        .map(|part| match part {
+            Part::Text(t) => t.into_any(),
+            Part::Slot(name) => slot(name),
+        })
+        .collect_view()
+}
 
 /// A button of the screens. Every button is this one concrete component (its message is
 /// data, not a closure), so its view code is in the wasm once.

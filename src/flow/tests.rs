@@ -61,7 +61,7 @@ fn callbacks(fx: &[Effect]) -> Vec<&Meta> {
 }
 
 fn loaded_with(info: LinkTokenInfo, hosted: bool) -> Flow {
-    let (mut flow, _) = Flow::start(hosted, Lang::En);
+    let (mut flow, _) = Flow::start(hosted, Lang::EN);
     flow.update(Msg::Loaded {
         info,
         team: team(),
@@ -120,7 +120,7 @@ fn position(fx: &[Effect], f: impl Fn(&Effect) -> bool) -> usize {
 
 #[test]
 fn start_opens_and_loads() {
-    let (flow, fx) = Flow::start(false, Lang::En);
+    let (flow, fx) = Flow::start(false, Lang::EN);
     assert_eq!(flow.view(), View::Loading);
     assert_eq!(events(&fx), ["OPEN", "TRANSITION_VIEW"]);
     assert!(fx.contains(&Effect::Call(Request::Load)));
@@ -128,7 +128,7 @@ fn start_opens_and_loads() {
 
 #[test]
 fn loaded_shows_agreement_then_picker() {
-    let (mut flow, _) = Flow::start(false, Lang::En);
+    let (mut flow, _) = Flow::start(false, Lang::EN);
     let fx = flow.update(Msg::Loaded {
         info: LinkTokenInfo::default(),
         team: team(),
@@ -145,7 +145,7 @@ fn loaded_shows_agreement_then_picker() {
 
 #[test]
 fn load_failure_shows_error_with_retry_that_reloads() {
-    let (mut flow, _) = Flow::start(false, Lang::En);
+    let (mut flow, _) = Flow::start(false, Lang::EN);
     let fx = flow.update(Msg::LoadFailed(ApiError::Network));
     assert_eq!(flow.view(), View::Error);
     let cb = callbacks(&fx);
@@ -160,7 +160,7 @@ fn load_failure_shows_error_with_retry_that_reloads() {
 #[test]
 fn token_errors_show_error_without_retry() {
     for t in ["invalid_token", "token_expired", "token_consumed"] {
-        let (mut flow, _) = Flow::start(false, Lang::En);
+        let (mut flow, _) = Flow::start(false, Lang::EN);
         let fx = flow.update(Msg::LoadFailed(ApiError::Link {
             status: 401,
             error_type: t.into(),
@@ -427,7 +427,7 @@ fn close_reports_user_cancelled_with_view() {
 
 #[test]
 fn close_after_error_reports_null_error_type() {
-    let (mut flow, _) = Flow::start(false, Lang::En);
+    let (mut flow, _) = Flow::start(false, Lang::EN);
     flow.update(Msg::LoadFailed(ApiError::Network));
     let fx = flow.update(Msg::Close);
     assert_eq!(callbacks(&fx)[0]["error_type"], MetaValue::Null);
@@ -720,7 +720,7 @@ fn a_non_web_redirect_url_fails_the_load_and_is_never_navigated_to() {
             on_close: Some(RedirectPolicy::Redirect),
             ..LinkTokenInfo::default()
         };
-        let (mut flow, _) = Flow::start(hosted, Lang::En);
+        let (mut flow, _) = Flow::start(hosted, Lang::EN);
         let fx = flow.update(Msg::Loaded {
             info,
             team: team(),

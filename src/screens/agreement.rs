@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{Body, Button, Header, Title},
+    components::{rich, Body, Button, Header, Title},
     ctrl::Ctrl,
     flow::Msg,
     i18n::Key,
@@ -20,38 +20,38 @@ pub fn Agreement(ctrl: Ctrl) -> impl IntoView {
     let name = team.team_name;
     let logo = team.logo.as_deref().and_then(|l| ctrl.logo_src(l));
     // Only http(s) links: a `javascript:` policy URL from the API is dropped, not linked.
-    let links: Vec<(String, &'static str)> = [
-        (team.privacy_policy_url, Key::PrivacyPolicy),
-        (team.terms_url, Key::Terms),
-    ]
-    .into_iter()
-    .filter_map(|(url, key)| Some((web_url(url.as_deref()?)?.to_owned(), t(key))))
-    .collect();
-    let legal = (!links.is_empty()).then(|| {
-        let links = links
-            .into_iter()
-            .enumerate()
-            .map(|(n, (href, label))| {
-                let lead = if n > 0 {
-                    [" ", t(Key::And), " "].concat()
-                } else {
-                    " ".into()
-                };
-                view! {
-                    {lead}
-                    <a href=href target="_blank" rel="noopener noreferrer">{label}</a>
-                }
+    let link = |url: Option<String>| web_url(url.as_deref()?).map(str::to_owned);
+    let privacy = link(team.privacy_policy_url);
+    let terms = link(team.terms_url);
+    let sentence = match (&privacy, &terms) {
+        (Some(_), Some(_)) => Some(Key::LegalBoth),
+        (Some(_), None) => Some(Key::LegalPrivacy),
+        (None, Some(_)) => Some(Key::LegalTerms),
+        (None, None) => None,
+    };
+    let legal = sentence.map(|key| {
+        let slot = move |name: &str| {
+            let (href, label) = match name {
+                "privacy_policy" => (privacy.clone(), t(Key::PrivacyPolicy)),
+                "terms" => (terms.clone(), t(Key::Terms)),
+                _ => (None, ""),
+            };
+            href.map(|href| {
+                view! { <a href=href target="_blank" rel="noopener noreferrer">{label}</a> }
             })
-            .collect_view();
-        view! { <p class="vl-legal">{t(Key::AgreementLegal)}{links}"."</p> }
+            .into_any()
+        };
+        view! { <p class="vl-legal">{rich(t(key), slot)}</p> }
     });
+    let title = ctrl.fill(Key::AgreementTitle, &[("team", &name)]);
+    let share = ctrl.fill(Key::AgreementShare, &[("team", &name)]);
     view! {
         <Header ctrl />
         <Body class="vl-body vl-agreement">
             {logo.map(|src| view! { <img class="vl-team-logo" src=src alt="" /> })}
-            <Title text=[name.as_str(), " ", t(Key::AgreementTitle)].concat() />
+            <Title text=title />
             <ul class="vl-bullets">
-                <li>{[t(Key::AgreementShare), " ", &name, "."].concat()}</li>
+                <li>{share}</li>
                 <li>{t(Key::AgreementCredentials)}</li>
                 <li>{t(Key::AgreementDisconnect)}</li>
             </ul>

@@ -39,12 +39,12 @@ pub fn Email(ctrl: Ctrl) -> impl IntoView {
             .unwrap_or_default();
         ctrl.send(Msg::email(&email.value(), region));
     };
-    let instructions = provider
-        .form_components
-        .instructions
-        .clone()
-        .unwrap_or_else(|| ctrl.t(Key::EmailInstructions).into());
-    let title = [ctrl.t(Key::ConnectTitle), " ", &provider.name].concat();
+    let lang = ctrl.lang();
+    let instructions = match &provider.form_components.instructions {
+        Some(text) => lang.api_text(text, &provider.name),
+        None => ctrl.t(Key::EmailInstructions).into(),
+    };
+    let title = ctrl.fill(Key::ConnectTitle, &[("provider", &provider.name)]);
     view! {
         <Header ctrl back=true />
         <Body class="vl-body">

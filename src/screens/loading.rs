@@ -10,7 +10,12 @@ use crate::{
 
 #[component]
 pub fn Loading(ctrl: Ctrl) -> impl IntoView {
-    let label = ctrl.t(Key::Loading);
+    // While the locale's file is on its way: the spinner alone, no English word first.
+    let label = if ctrl.locale_pending() {
+        ""
+    } else {
+        ctrl.t(Key::Loading)
+    };
     view! {
         <Header ctrl />
         <Body class="vl-body vl-center" busy=true>

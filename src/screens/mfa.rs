@@ -4,7 +4,7 @@ use leptos::{html, prelude::*};
 use link_contract::MfaMethod;
 
 use crate::{
-    components::{Body, Field, Header, InlineErrorLine, LiveState, SubmitButton, Title},
+    components::{rich, Body, Field, Header, InlineErrorLine, LiveState, SubmitButton, Title},
     ctrl::Ctrl,
     flow::{Msg, Screen},
     i18n::Key,
@@ -29,15 +29,20 @@ pub fn Mfa(ctrl: Ctrl) -> impl IntoView {
             ctrl.send(msg);
         }
     };
-    let sent = match method {
-        MfaMethod::Sms => ctrl.t(Key::MfaSentSms),
-        MfaMethod::Email => ctrl.t(Key::MfaSentEmail),
+    let (sent, sent_to) = match method {
+        MfaMethod::Sms => (Key::MfaSentSms, Key::MfaSentSmsTo),
+        MfaMethod::Email => (Key::MfaSentEmail, Key::MfaSentEmailTo),
     };
+    // "We sent a code to <strong>•••• 1234</strong>.", or without the hint.
+    let text = ctrl.t(if hint.is_some() { sent_to } else { sent });
+    let sent = rich(text, move |_| {
+        view! { <strong>{hint.clone()}</strong> }.into_any()
+    });
     view! {
         <Header ctrl back=true />
         <Body class="vl-body">
             <Title text=ctrl.t(Key::MfaTitle) />
-            <p class="vl-muted">{sent}{hint.map(|h| view! { " " <strong>{h}</strong> })}</p>
+            <p class="vl-muted">{sent}</p>
             <form class="vl-form" novalidate on:submit=on_submit>
                 <Field label=ctrl.t(Key::MfaCodeLabel)>
                     <input class="vl-input vl-code" name="mfa_code" type="text" inputmode="numeric"

@@ -85,6 +85,7 @@ pub fn App(ctrl: Ctrl) -> impl IntoView {
         View::Success => view! { <success::Success ctrl /> }.into_any(),
         View::Error => view! { <error::Error ctrl /> }.into_any(),
     };
+    let lang = ctrl.lang;
     let class = if mode.hosted {
         "vl-dialog vl-hosted"
     } else {
@@ -92,7 +93,8 @@ pub fn App(ctrl: Ctrl) -> impl IntoView {
     };
     view! {
         <div class=class role="dialog" aria-modal=mode.modal.then_some("true")
-            aria-labelledby="vl-title" lang=ctrl.lang().code() node_ref=dialog
+            aria-labelledby="vl-title" lang=move || lang.get().code()
+            dir=move || lang.get().dir() node_ref=dialog
             on:keydown=on_keydown>
             {screen}
         </div>

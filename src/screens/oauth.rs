@@ -24,7 +24,7 @@ pub fn Oauth(ctrl: Ctrl) -> impl IntoView {
     let flow = ctrl.flow;
     let live = LiveState::of(ctrl);
     let t = move |k| ctrl.t(k);
-    let continue_label = [t(Key::OauthContinue), " ", &provider.name].concat();
+    let continue_label = ctrl.fill(Key::OauthContinue, &[("provider", &provider.name)]);
     let actions = move || match live.phase() {
         Some(OauthPhase::Ready) | None => view! {
             <Button ctrl class="vl-button vl-primary" label=continue_label.clone()

@@ -40,17 +40,21 @@ pub fn Password(ctrl: Ctrl) -> impl IntoView {
             .unwrap_or_default();
         ctrl.send(Msg::password(&user.value(), pass.value(), region));
     };
+    // The provider's own labels and instructions when it has them (translated when they are
+    // the sandbox's, see `Lang::api_text`).
+    let lang = ctrl.lang();
     let fc = &provider.form_components;
-    let user_label = fc
-        .username_label
-        .clone()
-        .unwrap_or_else(|| ctrl.t(Key::UsernameLabel).into());
-    let pass_label = fc
-        .password_label
-        .clone()
-        .unwrap_or_else(|| ctrl.t(Key::PasswordLabel).into());
-    let instructions = fc.instructions.clone();
-    let title = [ctrl.t(Key::ConnectTitle), " ", &provider.name].concat();
+    let api_text = |text: &Option<String>, key: Key| match text {
+        Some(text) => lang.api_text(text, &provider.name),
+        None => lang.t(key).into(),
+    };
+    let user_label = api_text(&fc.username_label, Key::UsernameLabel);
+    let pass_label = api_text(&fc.password_label, Key::PasswordLabel);
+    let instructions = fc
+        .instructions
+        .as_deref()
+        .map(|text| lang.api_text(text, &provider.name));
+    let title = ctrl.fill(Key::ConnectTitle, &[("provider", &provider.name)]);
     view! {
         <Header ctrl back=true />
         <Body class="vl-body">

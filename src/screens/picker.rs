@@ -105,6 +105,8 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
     let flow = ctrl.flow;
     let count = flow.with_untracked(|f| f.providers.len());
     let list = RwSignal::new_local(ListWindow::new(count));
+    // A search is typed: the status line says how many providers match.
+    let searching = RwSignal::new(false);
     let local = StoredValue::new_local(Local::default());
     let total = move || list.with(ListWindow::total);
     let list_ref = NodeRef::<html::Div>::new();
@@ -131,6 +133,7 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
 
     let on_input = move |ev: web_sys::Event| {
         let query = event_target_value(&ev);
+        searching.set(!query.trim().is_empty());
         build_index();
         let found = local.with_value(|l| l.index.as_ref().map(|i| i.filter(&query)));
         if let Some(el) = list_ref.get_untracked() {
@@ -249,9 +252,15 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
                     <For each=rows key=|pair| *pair children=row />
                 </ul>
             </div>
-            {move || (total() == 0).then(|| view! {
-                <p class="vl-muted" role="status">{ctrl.t(Key::NoResults)}</p>
-            })}
+            // One live region, there from the start, so that each change is announced: "No
+            // provider matches" shown, or how many match for screen readers only.
+            <p class=move || if total() == 0 { "vl-muted" } else { "vl-sr-only" } role="status">
+                {move || match total() {
+                    0 => ctrl.t(Key::NoResults).to_owned(),
+                    n if searching.get() => ctrl.lang().count(Key::ResultsOther, n),
+                    _ => String::new(),
+                }}
+            </p>
         </main>
     }
 }

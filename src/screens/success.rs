@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{Body, Button, ProviderHead, Title},
+    components::{rich, Body, Button, ProviderHead, Title},
     ctrl::Ctrl,
     flow::{Msg, Screen},
     i18n::Key,
@@ -23,7 +23,9 @@ pub fn Success(ctrl: Ctrl) -> impl IntoView {
             <span class="vl-check" aria-hidden="true">"✓"</span>
             <Title text=ctrl.t(Key::SuccessTitle) />
             <ProviderHead ctrl provider>
-                <p>{ctrl.t(Key::SuccessBody)} " " <strong>{name}</strong></p>
+                <p>{rich(ctrl.t(Key::SuccessBody), move |_| {
+                    view! { <strong>{name.clone()}</strong> }.into_any()
+                })}</p>
             </ProviderHead>
             <Button ctrl class="vl-button vl-primary" label=ctrl.t(Key::Done) press=Msg::Continue
                 autofocus=true />

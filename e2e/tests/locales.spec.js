@@ -1,0 +1,76 @@
+// Locales (issue 14): the `locale` option, navigator.languages negotiation, English fallback, the
+// locale file fetched beside the first API requests (not after them), and a failed file.
+const { test, expect, newToken, openWidget, dialogOf, hostPage, log } = require("./helpers");
+
+test("locale option: French strings, lang and dir", async ({ page }) => {
+  const t = await newToken();
+  const dialog = await openWidget(page, t.link_token, { locale: "fr" });
+  await expect(dialog.getByRole("button", { name: "Continuer" })).toBeVisible();
+  await expect(dialog).toHaveAttribute("lang", "fr");
+  await expect(dialog).toHaveAttribute("dir", "ltr");
+  await expect(dialog.getByRole("link", { name: "politique de confidentialité" })).toBeVisible();
+  await dialog.getByRole("button", { name: "Continuer" }).click();
+  await expect(dialog.getByRole("heading", { name: "Choisissez votre appareil ou votre application" })).toBeVisible();
+});
+
+test("right-to-left locales get dir=rtl", async ({ page }) => {
+  const t = await newToken();
+  const dialog = await openWidget(page, t.link_token, { locale: "he-IL" });
+  await expect(dialog.getByRole("button", { name: "המשך" })).toBeVisible();
+  await expect(dialog).toHaveAttribute("lang", "he");
+  await expect(dialog).toHaveAttribute("dir", "rtl");
+});
+
+for (const [browser, code, label] of [["pt-BR", "pt", "Continuar"], ["nb-NO", "no", "Fortsett"]]) {
+  test.describe(`browser language ${browser}`, () => {
+    test.use({ locale: browser });
+    test(`navigator.languages ${browser} negotiates ${code}`, async ({ page }) => {
+      const t = await newToken();
+      const dialog = await openWidget(page, t.link_token);
+      await expect(dialog.getByRole("button", { name: label })).toBeVisible();
+      await expect(dialog).toHaveAttribute("lang", code);
+    });
+  });
+}
+
+test("an unknown locale gets English and fetches no locale file", async ({ page }) => {
+  const fetched = [];
+  page.on("request", (r) => { if (/\/locales\//.test(r.url())) fetched.push(r.url()); });
+  const t = await newToken();
+  const dialog = await openWidget(page, t.link_token, { locale: "xx-YY" });
+  await expect(dialog.getByRole("button", { name: "Continue" })).toBeVisible();
+  await expect(dialog).toHaveAttribute("lang", "en");
+  expect(fetched).toEqual([]);
+});
+
+test("the locale file loads in parallel with the first API requests", async ({ page }) => {
+  const times = {};
+  const stamp = (key) => { if (!(key in times)) times[key] = Date.now(); };
+  // The file takes 800 ms: the API requests must not wait for it.
+  await page.route("**/locales/de.json", async (route) => {
+    stamp("locale:start");
+    await new Promise((r) => setTimeout(r, 800));
+    stamp("locale:end");
+    await route.continue();
+  });
+  page.on("request", (r) => { if (/\/v2\/link\/token\/info$/.test(r.url())) stamp("api:start"); });
+  page.on("requestfinished", (r) => { if (/\/v2\/link\/token\/info$/.test(r.url())) stamp("api:end"); });
+  const t = await newToken();
+  const dialog = await openWidget(page, t.link_token, { locale: "de" });
+  await expect(dialog.getByRole("button", { name: "Weiter" })).toBeVisible();
+  // The loading screen stayed until both were in: no English screen in between.
+  expect((await log(page)).filter((e) => e.kind === "onEvent" && e.name === "TRANSITION_VIEW")
+    .map((e) => e.metadata.view)).toEqual(["LOADING", "AGREEMENT"]);
+  expect(times["locale:start"]).toBeLessThan(times["api:start"]);
+  expect(times["api:start"]).toBeLessThan(times["locale:end"]);
+  expect(times["api:end"]).toBeLessThan(times["locale:end"]);
+});
+
+test("a locale file that fails leaves the widget in English, with no error", async ({ page }) => {
+  await page.route("**/locales/fr.json", (route) => route.fulfill({ status: 404, body: "" }));
+  const t = await newToken();
+  const dialog = await openWidget(page, t.link_token, { locale: "fr" });
+  await expect(dialog.getByRole("button", { name: "Continue" })).toBeVisible();
+  await expect(dialog).toHaveAttribute("lang", "en");
+  expect((await log(page)).filter((e) => e.kind === "onError")).toEqual([]);
+});
