@@ -289,7 +289,9 @@ class BrowserBench {
         page.on("requestfinished", async (req) => {
           if (!req.url().startsWith(this.widgetBase) || /\/v2\//.test(req.url())) return;
           try {
-            seen.push({ file: new URL(req.url()).pathname, bytes: (await req.sizes()).responseBodySize });
+            // A negative size: served from the HTTP cache (no body on the wire).
+            const size = (await req.sizes()).responseBodySize;
+            seen.push({ file: new URL(req.url()).pathname, bytes: Math.max(0, size), cache: size < 0 });
           } catch {
             /* the page may be gone */
           }

@@ -113,7 +113,7 @@ function renderTable(r) {
     pair("  open(token) → agreement painted", med("open_to_agreement"), ms, "goal: iframe adds ≤ 30 ms");
     pair("  Continue → picker painted", med("continue_to_picker"), ms);
     pair("  bytes on the wire (cold, all frames)", (m) => (m.bytes_on_the_wire ? m.bytes_on_the_wire.total : null), int,
-      `iframe: ${iso.iframe.bytes_on_the_wire ? iso.iframe.bytes_on_the_wire.files.map((f) => f.file).join(" ") : ""}`);
+      `iframe: ${iso.iframe.bytes_on_the_wire ? iso.iframe.bytes_on_the_wire.files.map((f) => f.file + (f.cache ? " (cache)" : "")).join(" ") : ""}`);
   }
 
   // 4. search
