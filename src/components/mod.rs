@@ -254,6 +254,9 @@ pub fn SubmitButton(
             aria-busy=move || form.busy().then_some("true")>
             {move || if form.busy() { busy_label } else { label }}
         </button>
+        // A live region there from the start: the busy state is announced (the disabled
+        // button's new label alone is not).
+        <p class="vl-sr-only" role="status">{move || form.busy().then_some(busy_label)}</p>
     }
 }
 

@@ -54,7 +54,7 @@ pub fn Email(ctrl: Ctrl) -> impl IntoView {
             <Para class="vl-muted" text=instructions />
             <form class="vl-form" novalidate on:submit=on_submit>
                 <Field label=ctrl.t(Key::EmailLabel)>
-                    <input class="vl-input" name="email" type="email" autocomplete="email" required
+                    <input class="vl-input" name="email" type="email" autocomplete="email" dir="ltr" required
                         data-autofocus="" node_ref=email_ref aria-invalid=form.invalid()
                         aria-describedby=form.described_by() />
                 </Field>

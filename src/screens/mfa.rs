@@ -36,7 +36,7 @@ pub fn Mfa(ctrl: Ctrl) -> impl IntoView {
     // "We sent a code to <strong>•••• 1234</strong>.", or without the hint.
     let text = ctrl.t(if hint.is_some() { sent_to } else { sent });
     let sent = rich(text, move |_| {
-        view! { <strong>{hint.clone()}</strong> }.into_any()
+        view! { <strong dir="ltr">{hint.clone()}</strong> }.into_any()
     });
     view! {
         <Header ctrl back=true />
@@ -45,7 +45,7 @@ pub fn Mfa(ctrl: Ctrl) -> impl IntoView {
             <p class="vl-muted">{sent}</p>
             <form class="vl-form" novalidate on:submit=on_submit>
                 <Field label=ctrl.t(Key::MfaCodeLabel)>
-                    <input class="vl-input vl-code" name="mfa_code" type="text" inputmode="numeric"
+                    <input class="vl-input vl-code" name="mfa_code" type="text" inputmode="numeric" dir="ltr"
                         autocomplete="one-time-code" required autocapitalize="none"
                         spellcheck="false" data-autofocus="" node_ref=code_ref
                         aria-invalid=form.invalid() aria-describedby=form.described_by() />

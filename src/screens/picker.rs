@@ -286,8 +286,10 @@ fn ProviderRow(ctrl: Ctrl, provider: LinkProvider) -> impl IntoView {
             on:click=move |_| ctrl.send(Msg::Select(slug.clone()))>
             <ProviderLogo ctrl provider />
             <span class="vl-provider-text">
-                <span class="vl-provider-name">{name}</span>
-                <span class="vl-provider-desc">{description}</span>
+                // The API's names and descriptions keep their own direction (an English one
+                // in an Arabic dialog is cut at its end, not its start).
+                <span class="vl-provider-name" dir="auto">{name}</span>
+                <span class="vl-provider-desc" dir="auto">{description}</span>
             </span>
         </button>
     }

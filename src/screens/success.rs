@@ -24,7 +24,7 @@ pub fn Success(ctrl: Ctrl) -> impl IntoView {
             <Title text=ctrl.t(Key::SuccessTitle) />
             <ProviderHead ctrl provider>
                 <p>{rich(ctrl.t(Key::SuccessBody), move |_| {
-                    view! { <strong>{name.clone()}</strong> }.into_any()
+                    view! { <strong dir="auto">{name.clone()}</strong> }.into_any()
                 })}</p>
             </ProviderHead>
             <Button ctrl class="vl-button vl-primary" label=ctrl.t(Key::Done) press=Msg::Continue
