@@ -163,12 +163,16 @@ impl Ctrl {
                     let api = i.api.clone();
                     // The first load also waits for the locale's file, fetched in parallel: the
                     // loading screen stays until both are in, so nothing shows in English first.
+                    // The locale applies as soon as its file is in, so the loading screen already
+                    // has the locale's direction (right-to-left) while the API answers.
                     let locale = i.locale.take();
                     spawn_local(async move {
-                        let (msg, lang) = futures::join!(call(&api, req), locale_text(locale));
-                        if let Some(lang) = lang {
-                            c.set_lang(lang);
-                        }
+                        let apply = async {
+                            if let Some(lang) = locale_text(locale).await {
+                                c.set_lang(lang);
+                            }
+                        };
+                        let (msg, ()) = futures::join!(call(&api, req), apply);
                         c.send(msg);
                     });
                 }
