@@ -174,6 +174,12 @@
     }
   }
 
+  // open() takes the token as a string or as the {link_token} object of the token route.
+  function linkTokenOf(token) {
+    if (token && typeof token === "object") token = token.link_token;
+    return String(token == null ? "" : token);
+  }
+
   function loadErrorMetadata() {
     return {
       state: "error", error_type: "widget_load_error",
@@ -345,10 +351,9 @@
     var handler = {
       open: function (token) {
         if (destroyed) return;
-        if (token && typeof token === "object") token = token.link_token;
         mark("open");
         everOpened = true;
-        pendingToken = String(token == null ? "" : token);
+        pendingToken = linkTokenOf(token);
         // The locale's file loads now, beside the wasm and the first API request.
         var code = negotiate(config.locale);
         pendingLocale = { code: code, text: localeText(code) };
@@ -527,10 +532,9 @@
     return {
       open: function (token) {
         if (destroyed) return;
-        if (token && typeof token === "object") token = token.link_token;
         mark("open");
         everOpened = true;
-        pendingToken = String(token == null ? "" : token);
+        pendingToken = linkTokenOf(token);
         if (!session) opener = document.activeElement;
         if (failed) reportLoadError();
         else if (ready) send();
