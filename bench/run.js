@@ -129,9 +129,9 @@ async function main() {
   if (server) cleanups.push(() => server.stop());
   try {
     if (SKIP.has("browser")) {
-      for (const k of ["load", "open", "search", "memory", "isolation"]) results[k] = na("skipped (BENCH_SKIP)");
+      for (const k of ["load", "open", "search", "memory", "isolation", "floors"]) results[k] = na("skipped (BENCH_SKIP)");
     } else if (w.na) {
-      for (const k of ["load", "open", "search", "memory", "isolation"]) results[k] = na(`no widget build: ${w.na}`);
+      for (const k of ["load", "open", "search", "memory", "isolation", "floors"]) results[k] = na(`no widget build: ${w.na}`);
     } else {
       const hostSrv = await startHostServer();
       cleanups.push(() => hostSrv.close());
@@ -178,7 +178,7 @@ async function main() {
         cycles: CYCLES,
       });
       results.meta.chromium = b.chromium ? `Chromium ${b.chromium}` : null;
-      for (const k of ["load", "open", "search", "memory", "isolation"]) results[k] = b[k];
+      for (const k of ["load", "open", "search", "memory", "isolation", "floors"]) results[k] = b[k];
       results.meta.host_page = b.host_page || hostSrv.url + "/";
       if (b.host_page_fallback) results.meta.host_page_fallback = b.host_page_fallback;
       if (!results.load.na && files !== "link-server") results.load.note = `widget files served by ${files}`;

@@ -7,6 +7,11 @@ use link_contract::LinkProvider;
 /// tables would add some 25 KB to the wasm.
 #[cfg(target_arch = "wasm32")]
 pub fn fold(s: &str) -> String {
+    // Most names are ASCII: folded here, without a round trip to JavaScript per string
+    // (which made building the index of a 329-provider catalog cost some 5 ms).
+    if s.is_ascii() {
+        return fold_ascii(s);
+    }
     let folded: String = js_sys::JsString::from(s)
         .normalize("NFD")
         .to_lower_case()
@@ -15,6 +20,16 @@ pub fn fold(s: &str) -> String {
         .chars()
         .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
         .map(|c| if c == '_' || c == '-' { ' ' } else { c })
+        .collect()
+}
+
+/// [`fold`] of an ASCII text.
+pub fn fold_ascii(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'_' | b'-' => ' ',
+            b => b.to_ascii_lowercase() as char,
+        })
         .collect()
 }
 
@@ -138,6 +153,19 @@ mod tests {
             ["Fitbit", "Freestyle Libre", "Withings", "Google Fit"]
         );
         assert!(names(&list, "garmin").is_empty());
+    }
+
+    #[test]
+    fn the_ascii_path_folds_as_the_general_one() {
+        for s in [
+            "Google_Fit",
+            "FREESTYLE-libre",
+            "Oura Ring 3",
+            "a.b/c@D",
+            "",
+        ] {
+            assert_eq!(fold_ascii(s), fold(s), "{s}");
+        }
     }
 
     #[test]

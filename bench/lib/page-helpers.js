@@ -50,7 +50,7 @@ function installPageHelpers() {
     return !!(searchInput(r) && providerItems(r).length > 0);
   }
 
-  /** Resolves {dom, painted} once pred() holds (checked at each DOM mutation, shadow roots
+  /** Resolves {dom, frame, painted} once pred() holds (checked at each DOM mutation, shadow roots
    * included), or {timeout: true}. */
   function waitFor(pred, timeoutMs = 10000) {
     return new Promise((resolve) => {
@@ -96,6 +96,14 @@ function installPageHelpers() {
       mo.observe(document.documentElement, { subtree: true, childList: true });
       check();
     });
+  }
+
+  /** Calls done(now()) in a task posted from inside an animation frame callback: once that
+   * frame has been produced (the paint rule of waitFor). */
+  function afterFrame(done) {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => done(now());
+    ch.port2.postMessage(0);
   }
 
   /** Union length of the [start, end] intervals clipped to [from, to]. */
@@ -155,6 +163,7 @@ function installPageHelpers() {
     agreementReady,
     pickerReady,
     waitFor,
+    afterFrame,
     network,
     marks,
     reset,

@@ -97,6 +97,21 @@ function renderTable(r) {
   if (r.meta.host_page_fallback) row("  ⚠ host page on link-server's origin", "", "", "", r.meta.host_page_fallback);
   split("  open(token) → agreement painted", r.open && !r.open.na ? r.open.open_to_agreement : r.open);
   split("  Continue → picker interactive", r.open && !r.open.na ? r.open.continue_to_picker : r.open);
+  const cp = r.open && !r.open.na ? r.open.continue_to_picker : null;
+  if (cp && !cp.na && cp.dom) {
+    row("    click → picker in the DOM", ms(cp.dom.median), ms(cp.dom.p95), "", "the widget's own work; then the browser's next frame");
+  }
+  const fl = r.floors && !r.floors.na ? r.floors : null;
+  if (fl) {
+    row("    floor: a one-node change, right after a frame", ms(fl.change_after_frame.median), ms(fl.change_after_frame.p95),
+      String(fl.change_after_frame.n), "no widget: the wait for the browser's next frame");
+  }
+  if (cp && !cp.na && cp.idle_click && !cp.idle_click.na) {
+    row("  Continue → picker, clicked from idle", ms(cp.idle_click.total.median), ms(cp.idle_click.total.p95),
+      String(cp.idle_click.total.n), "clicked 100 ms after the agreement painted (a user reads it first)");
+    row("    click → picker in the DOM", ms(cp.idle_click.dom.median), ms(cp.idle_click.dom.p95), "", "");
+    if (fl) row("    floor: a one-node change, from idle", ms(fl.change_from_idle.median), ms(fl.change_from_idle.p95), String(fl.change_from_idle.n), "no widget");
+  }
 
   // 3b. isolation: both modes, same procedure
   section("Isolation (ms, median)", "shadow", "iframe", "iframe − shadow", "same host page and procedure for both");
@@ -122,6 +137,10 @@ function renderTable(r) {
   else {
     const s = r.search;
     row("  keystroke → filtered list painted", ms(s.keystroke_to_filtered_list.median), ms(s.keystroke_to_filtered_list.p95), String(s.keystroke_to_filtered_list.n), `${s.catalog_size} providers; "${s.key}": ${s.items_before_after.before} → ${s.items_before_after.after} shown`);
+    if (s.keystroke_to_dom) {
+      row("    keystroke → list in the DOM", ms(s.keystroke_to_dom.median), ms(s.keystroke_to_dom.p95), "", "text editing, input event, filter, redraw; then style, layout, paint");
+    }
+    if (fl) row("    floor: a plain search input, one text set", ms(fl.keystroke.median), ms(fl.keystroke.p95), String(fl.keystroke.n), "no widget: same keystroke, same paint rule");
   }
 
   // 6. memory

@@ -5,6 +5,28 @@ async function shownSlugs(dialog) {
   return dialog.locator("button.vl-provider").evaluateAll((bs) => bs.map((b) => b.dataset.slug));
 }
 
+/** Every provider of the list: only the rows in view are drawn, so this scrolls the list
+ * through, a view at a time, and checks the count against the rows' `aria-setsize`. */
+async function allSlugs(dialog) {
+  const list = dialog.locator(".vl-list");
+  const seen = new Set();
+  await list.evaluate((el) => (el.scrollTop = 0));
+  for (let step = 0; step < 100; step++) {
+    // The scroll event redraws the window before the next frame.
+    await list.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    for (const slug of await shownSlugs(dialog)) seen.add(slug);
+    const atEnd = await list.evaluate((el) => {
+      const end = el.scrollTop + el.clientHeight >= el.scrollHeight - 1;
+      el.scrollTop += el.clientHeight;
+      return end;
+    });
+    if (atEnd) break;
+  }
+  const size = await dialog.locator("li[aria-setsize]").first().getAttribute("aria-setsize");
+  expect(seen.size).toBe(Number(size));
+  return [...seen];
+}
+
 test("filter_on_providers shows exactly the allowed providers", async ({ page }) => {
   const t = await newToken({ filter_on_providers: ["oura", "peloton", "freestyle_libre"] });
   const dialog = await openWidget(page, t.link_token);
@@ -17,7 +39,8 @@ test("the full picker lists linkable providers only, and search narrows it", asy
   const t = await newToken();
   const dialog = await openWidget(page, t.link_token);
   await dialog.getByRole("button", { name: "Continue" }).click();
-  const all = await shownSlugs(dialog);
+  await expect(dialog.getByRole("searchbox")).toBeVisible();
+  const all = await allSlugs(dialog);
   expect(all).toContain("fitbit");
   expect(all).toContain("freestyle_libre");
   expect(all).not.toContain("apple_health_kit");

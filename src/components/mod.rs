@@ -82,7 +82,7 @@ pub fn Para(
 pub fn ProviderHead(ctrl: Ctrl, provider: LinkProvider, children: Children) -> impl IntoView {
     view! {
         <div class="vl-provider-head">
-            <ProviderLogo ctrl provider />
+            {provider_logo(ctrl, &provider)}
             {children()}
         </div>
     }
@@ -117,15 +117,15 @@ pub fn initial(provider: &LinkProvider) -> (char, &'static str) {
 }
 
 /// A provider's logo when it can load under the host's CSP, else its initial on a tinted tile.
-#[component]
-pub fn ProviderLogo(ctrl: Ctrl, provider: LinkProvider) -> impl IntoView {
+/// A plain function over a borrowed provider: a picker row draws it without copying the entry.
+pub fn provider_logo(ctrl: Ctrl, provider: &LinkProvider) -> AnyView {
     match ctrl.logo_src(&provider.logo) {
         Some(src) => view! {
             <img class="vl-logo" src=src alt="" width="40" height="40" loading="lazy" />
         }
         .into_any(),
         None => {
-            let (initial, class) = initial(&provider);
+            let (initial, class) = initial(provider);
             view! { <span class=class aria-hidden="true">{initial.to_string()}</span> }.into_any()
         }
     }

@@ -11,7 +11,7 @@ use link_contract::LinkProvider;
 use wasm_bindgen::JsCast;
 
 use crate::{
-    components::{Header, ProviderLogo, Title},
+    components::{provider_logo, Header, Title},
     ctrl::Ctrl,
     flow::Msg,
     i18n::Key,
@@ -20,9 +20,10 @@ use crate::{
 
 /// The height of a row in CSS px: `.vl-providers > li` in `style/widget.css`.
 pub const ROW_HEIGHT: usize = 58;
-/// Rows kept in the DOM beyond each edge of the view, so that a fast scroll shows no gap
-/// before the window catches up (and a short catalog is drawn whole).
-pub const OVERSCAN: usize = 24;
+/// Rows kept in the DOM beyond each edge of the view: about one list height (348 of 360 px),
+/// so a scroll of up to a screenful between two frames shows no gap. The window is redrawn
+/// in the scroll event's own frame. More rows cost the first paint and every keystroke.
+pub const OVERSCAN: usize = 6;
 /// Rows in view before the list could be measured (`max-height: 360px`).
 const ROWS_IN_VIEW: usize = 7;
 
@@ -222,19 +223,27 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
         }
     };
 
+    // A click on a row (or Enter / Space on it) bubbles here.
+    let on_pick = move |ev: web_sys::MouseEvent| {
+        let slug = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("button[data-slug]").ok().flatten())
+            .and_then(|b| b.get_attribute("data-slug"));
+        if let Some(slug) = slug {
+            ctrl.send(Msg::Select(slug));
+        }
+    };
+
     // A row is keyed by its place, its provider and the list's length: a row the window keeps
     // stays (with the focus in it), and `aria-setsize` needs no effect of its own.
     let rows = move || list.with(ListWindow::drawn);
     let row = move |(pos, i, size): (usize, usize, usize)| {
-        let Some(p) = flow.with_untracked(|f| f.providers.get(i).cloned()) else {
-            return ().into_any();
-        };
-        view! {
-            <li aria-setsize=size aria-posinset=pos + 1>
-                <ProviderRow ctrl provider=p />
-            </li>
-        }
-        .into_any()
+        flow.with_untracked(|f| {
+            f.providers.get(i).map(|p| {
+                view! { <li aria-setsize=size aria-posinset=pos + 1>{provider_row(ctrl, p)}</li> }
+            })
+        })
     };
     let px = |n: usize| [(n * ROW_HEIGHT).to_string(), "px".into()].concat();
     let title = ctrl.t(Key::PickerTitle);
@@ -246,7 +255,7 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
                 placeholder=ctrl.t(Key::SearchPlaceholder) autocomplete="off" spellcheck="false"
                 data-autofocus="" node_ref=search_ref on:input=on_input />
             <div class="vl-list" node_ref=list_ref on:scroll=on_scroll>
-                <ul class="vl-providers" aria-label=title
+                <ul class="vl-providers" aria-label=title on:click=on_pick
                     style:height=move || px(total())
                     style:padding-top=move || px(list.with(|l| l.range().0))>
                     <For each=rows key=|pair| *pair children=row />
@@ -277,14 +286,13 @@ fn focus_drawn_row(list: &web_sys::HtmlDivElement, pos: usize) -> bool {
 }
 
 /// A row of the picker: the provider's logo, name and description; a click picks it.
-#[component]
-fn ProviderRow(ctrl: Ctrl, provider: LinkProvider) -> impl IntoView {
-    let slug = provider.slug.clone();
+/// The list's one click handler picks the row's provider (see `on_pick`): a row has no listener
+/// of its own to attach when drawn and drop when the window or the search moves on.
+fn provider_row(ctrl: Ctrl, provider: &LinkProvider) -> impl IntoView {
     let (name, description) = (provider.name.clone(), provider.description.clone());
     view! {
-        <button type="button" class="vl-provider" data-slug=slug.clone()
-            on:click=move |_| ctrl.send(Msg::Select(slug.clone()))>
-            <ProviderLogo ctrl provider />
+        <button type="button" class="vl-provider" data-slug=provider.slug.clone()>
+            {provider_logo(ctrl, provider)}
             <span class="vl-provider-text">
                 // The API's names and descriptions keep their own direction (an English one
                 // in an Arabic dialog is cut at its end, not its start).
