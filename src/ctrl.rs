@@ -119,9 +119,15 @@ impl Ctrl {
         if let Some(i) = self.inner() {
             i.pending.set(false);
         }
-        if let Some(lang) = lang {
-            self.lang.try_set(lang);
-            self.flow.try_update(|f| f.lang = lang);
+        match lang {
+            Some(lang) => {
+                self.lang.try_set(lang);
+                self.flow.try_update(|f| f.lang = lang);
+            }
+            // English stays; the loading screen, drawn without words so far, gets them.
+            None => {
+                self.lang.try_update(|_| ());
+            }
         }
     }
 

@@ -55,6 +55,10 @@ test("right-to-left from the loading screen on: the locale applies as soon as it
   await expect(dialog).toHaveAttribute("dir", "rtl");
   await expect(dialog).toHaveAttribute("lang", "ar");
   await expect(dialog.getByRole("button", { name: "متابعة" })).toHaveCount(0);
+  // The loading screen's words are Arabic too, once the file is in (none before it).
+  await expect(dialog.getByRole("status")).toHaveText("جارٍ التحميل…");
+  await expect(dialog.getByRole("button", { name: "إغلاق" })).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Close" })).toHaveCount(0);
   await expect(dialog.getByRole("button", { name: "متابعة" })).toBeVisible();
 });
 
@@ -83,8 +87,15 @@ test("the locale file loads in parallel with the first API requests", async ({ p
 
 test("a locale file that fails leaves the widget in English, with no error", async ({ page }) => {
   await page.route("**/locales/fr.json", (route) => route.fulfill({ status: 404, body: "" }));
+  // The API's first answer is held 1.5 s: the loading screen gets its English words meanwhile.
+  await page.route(/\/v2\/link\/token\/info$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
   const t = await newToken();
   const dialog = await openWidget(page, t.link_token, { locale: "fr" });
+  await expect(dialog.getByRole("status")).toHaveText("Loading…");
+  await expect(dialog.getByRole("button", { name: "Continue" })).toHaveCount(0);
   await expect(dialog.getByRole("button", { name: "Continue" })).toBeVisible();
   await expect(dialog).toHaveAttribute("lang", "en");
   expect((await log(page)).filter((e) => e.kind === "onError")).toEqual([]);

@@ -74,8 +74,14 @@ pub fn App(ctrl: Ctrl) -> impl IntoView {
         }
     };
 
+    let lang = ctrl.lang;
     let screen = move || match view.get() {
-        View::Loading => view! { <loading::Loading ctrl /> }.into_any(),
+        // Drawn again when the locale's file comes in, still loading: its words and its
+        // Close label then are the locale's (none are shown before, English or other).
+        View::Loading => {
+            lang.track();
+            view! { <loading::Loading ctrl /> }.into_any()
+        }
         View::Agreement => view! { <agreement::Agreement ctrl /> }.into_any(),
         View::ProviderPicker => view! { <picker::Picker ctrl /> }.into_any(),
         View::Password => view! { <password::Password ctrl /> }.into_any(),
@@ -85,7 +91,6 @@ pub fn App(ctrl: Ctrl) -> impl IntoView {
         View::Success => view! { <success::Success ctrl /> }.into_any(),
         View::Error => view! { <error::Error ctrl /> }.into_any(),
     };
-    let lang = ctrl.lang;
     let class = if mode.hosted {
         "vl-dialog vl-hosted"
     } else {
