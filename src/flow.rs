@@ -418,7 +418,7 @@ impl Flow {
                 team,
                 providers,
             } => {
-                if self.screen == Screen::Loading {
+                if matches!(self.screen, Screen::Loading) {
                     // Only an http(s) redirect_url is ever navigated to; the server refuses
                     // others, so one here means the answer cannot be trusted.
                     let unsafe_redirect = info
@@ -437,7 +437,7 @@ impl Flow {
                 }
             }
             Msg::LoadFailed(e) => {
-                if self.screen == Screen::Loading {
+                if matches!(self.screen, Screen::Loading) {
                     let retry = (!FINAL_ERRORS.contains(&e.error_type())).then_some(Retry::Load);
                     self.fail(&e, retry, &mut fx);
                 }
@@ -450,7 +450,7 @@ impl Flow {
             Msg::Back => self.back(&mut fx),
             Msg::Close => self.close(&mut fx),
             Msg::SearchSettled(query) => {
-                if self.screen == Screen::Picker {
+                if matches!(self.screen, Screen::Picker) {
                     fx.push(Effect::Event(
                         "SEARCH_PROVIDER",
                         Meta::new().with("query", query),
@@ -458,7 +458,7 @@ impl Flow {
                 }
             }
             Msg::Select(slug) => {
-                if self.screen == Screen::Picker {
+                if matches!(self.screen, Screen::Picker) {
                     if let Some(p) = self.providers.iter().find(|p| p.slug == slug).cloned() {
                         fx.push(Effect::Event(
                             "SELECT_PROVIDER",
