@@ -415,7 +415,8 @@
     host.style.setProperty("display", "none");
     var frame = document.createElement("iframe");
     frame.src = linkOrigin + "/embed";
-    frame.title = "Connect a health account";
+    // The locale's own words replace it once the widget page has its file ("title" message).
+    frame.title = "Connect a device";
     frame.setAttribute("allowtransparency", "true");
     [["border", "0"], ["display", "block"], ["width", "100%"], ["background", "transparent"],
      ["color-scheme", "normal"]].forEach(function (p) { frame.style.setProperty(p[0], p[1]); });
@@ -483,6 +484,8 @@
         fail();
       } else if (d.type === "report" && REPORTS[d.callback] && Array.isArray(d.args) && session) {
         deliver(d.callback, d.args);
+      } else if (d.type === "title" && typeof d.text === "string" && d.text) {
+        frame.title = d.text.slice(0, 200);
       } else if (d.type === "resize" && container && typeof d.height === "number") {
         frame.style.setProperty("height", Math.max(0, Math.ceil(d.height)) + "px");
       } else if (d.type === "navigate" && typeof d.url === "string" && safeUrl(d.url)) {
@@ -619,14 +622,24 @@
         if (widget) widget.destroy();
         var appearance = d.appearance && typeof d.appearance === "object" ? d.appearance : {};
         html.style.setProperty("overflow", d.inline ? "hidden" : "");
+        var locale = typeof d.locale === "string" ? d.locale : "en";
         widget = createShadow({
           container: d.inline ? document.body : null,
-          locale: typeof d.locale === "string" ? d.locale : "en",
+          locale: locale,
           appearance: { theme: appearance.theme, variables: appearance.variables || {} },
           onSuccess: report("onSuccess"), onExit: report("onExit"),
           onError: report("onError"), onEvent: report("onEvent"),
         });
         widget.open(d.token);
+        // The frame's title on the host page, in the locale (the file the widget fetches anyway).
+        var text = localeText(negotiate(locale));
+        if (text) text.then(function (t) {
+          var strings = null;
+          try { strings = JSON.parse(t); } catch (e) { strings = null; }
+          if (port && strings && typeof strings.page_title === "string") {
+            port.postMessage({ type: "title", text: strings.page_title });
+          }
+        });
       } else if (d.type === "exit") {
         if (widget) widget.exit();
       } else if (d.type === "destroy") {

@@ -1,6 +1,6 @@
 // Locales (issue 14): the `locale` option, navigator.languages negotiation, English fallback, the
 // locale file fetched beside the first API requests (not after them), and a failed file.
-const { test, expect, newToken, openWidget, dialogOf, hostPage, log } = require("./helpers");
+const { test, expect, newToken, openWidget, dialogOf, hostPage, log, isolation } = require("./helpers");
 
 test("locale option: French strings, lang and dir", async ({ page }) => {
   const t = await newToken();
@@ -11,6 +11,18 @@ test("locale option: French strings, lang and dir", async ({ page }) => {
   await expect(dialog.getByRole("link", { name: "politique de confidentialité" })).toBeVisible();
   await dialog.getByRole("button", { name: "Continuer" }).click();
   await expect(dialog.getByRole("heading", { name: "Choisissez votre appareil ou votre application" })).toBeVisible();
+  // In iframe isolation the frame the host page's screen reader announces is titled in French.
+  if (isolation() === "iframe") {
+    await expect(page.locator("vital-link-widget iframe")).toHaveAttribute("title", "Connecter un appareil");
+  }
+});
+
+test("an English session's frame keeps its English title", async ({ page }) => {
+  test.skip(isolation() !== "iframe", "the title of the widget's iframe");
+  const t = await newToken();
+  const dialog = await openWidget(page, t.link_token, { locale: "en" });
+  await expect(dialog.getByRole("button", { name: "Continue" })).toBeVisible();
+  await expect(page.locator("vital-link-widget iframe")).toHaveAttribute("title", "Connect a device");
 });
 
 test("right-to-left locales get dir=rtl", async ({ page }) => {
