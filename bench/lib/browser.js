@@ -620,12 +620,8 @@ async function pageOpenOnce({ token, apiBase, settleMs = 0 }) {
 
   // A user reads the agreement before clicking: with settleMs the click comes from an idle page.
   if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
-  v.reset();
-  const btn = v.findButton(v.root(), /^continue$/i);
-  const t1 = v.now();
-  const picker = v.waitFor(() => v.pickerReady(), 10000);
-  btn.click();
-  const p = await picker;
+  const p = await v.continueToPicker();
+  const t1 = p.t1;
   if (p.timeout) {
     const r = v.root();
     out.picker = { error: `no picker (search input + provider list) within 10 s after Continue; shown: ${r ? (r.textContent || "").replace(/\s+/g, " ").trim().slice(0, 160) : "nothing"}` };
@@ -657,13 +653,8 @@ async function iframeOpenOnce(page, token, apiBase) {
     if (a.timeout) return { error: "the agreement screen did not appear in the iframe within 10 s" };
     const local = t0 - performance.timeOrigin;
     const r = { agreement: { total: a.painted - local, network: v.network(apiBase, local, a.dom).busy } };
-    v.reset();
-    const btn = v.findButton(v.root(), /^continue$/i);
-    const t1 = v.now();
-    const picker = v.waitFor(() => v.pickerReady(), 10000);
-    btn.click();
-    const p = await picker;
-    r.picker = p.timeout ? { error: "no picker in the iframe within 10 s" } : { total: p.painted - t1 };
+    const p = await v.continueToPicker();
+    r.picker = p.timeout ? { error: "no picker in the iframe within 10 s" } : { total: p.painted - p.t1 };
     return r;
   }, { t0, apiBase });
   // Close it again; the iframe stays (hidden) for the next open.

@@ -152,6 +152,17 @@ function installPageHelpers() {
     performance.clearResourceTimings();
   }
 
+  /** Clicks the agreement's Continue and waits for the picker: {t1, ...waitFor's result}, page
+   * times. The one Continue procedure of both isolations (in the iframe it runs in the frame). */
+  async function continueToPicker() {
+    reset();
+    const btn = findButton(root(), /^continue$/i);
+    const t1 = now();
+    const picker = waitFor(() => pickerReady(), 10000);
+    btn.click();
+    return { t1, ...(await picker) };
+  }
+
   const state = {};
 
   window.__vlb = {
@@ -164,6 +175,7 @@ function installPageHelpers() {
     pickerReady,
     waitFor,
     afterFrame,
+    continueToPicker,
     network,
     marks,
     reset,
