@@ -104,9 +104,11 @@ impl Lang {
         self.0.texts[key as usize]
     }
 
-    /// The text of `key` with each `{name}` of `args` replaced by its value.
+    /// The text of `key` with each `{name}` of `args` replaced by its value. In a right-to-left
+    /// language each value is isolated (U+2068 … U+2069, as Fluent's `use_isolating` does), so a
+    /// Latin team or provider name keeps its place, and the punctuation beside it stays beside it.
     pub fn fill(self, key: Key, args: &[(&str, &str)]) -> String {
-        fill(self.t(key), args)
+        fill_in(self.t(key), args, self.dir() == "rtl")
     }
 
     /// The plural key whose `_other` form is `other` for the count `n`, `{count}` filled in:
@@ -235,11 +237,18 @@ fn plural_category(_code: &str, n: usize) -> &'static str {
 
 /// `text` with each `{name}` of `args` replaced by its value.
 pub fn fill(text: &str, args: &[(&str, &str)]) -> String {
+    fill_in(text, args, false)
+}
+
+/// [`fill`], each value between U+2068 and U+2069 (first strong isolate, pop directional
+/// isolate) when `isolate`.
+fn fill_in(text: &str, args: &[(&str, &str)], isolate: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for part in split(text) {
         match part {
             Part::Text(t) => out.push_str(t),
             Part::Slot(name) => match args.iter().find(|(n, _)| *n == name) {
+                Some((_, v)) if isolate => out.extend(["\u{2068}", v, "\u{2069}"]),
                 Some((_, v)) => out.push_str(v),
                 None => out.extend(["{", name, "}"]),
             },
@@ -315,6 +324,32 @@ mod tests {
         let ar = Lang::parse("ar", "{}").unwrap();
         assert_eq!(ar.dir(), "rtl");
         assert_eq!(ar.code(), "ar");
+    }
+
+    #[test]
+    fn names_in_right_to_left_texts_are_isolated() {
+        let he = Lang::parse("he", r#"{"connect_title":"התחברות ל-{provider}"}"#).unwrap();
+        assert_eq!(
+            he.fill(Key::ConnectTitle, &[("provider", "Oura (Gen 3)")]),
+            "התחברות ל-\u{2068}Oura (Gen 3)\u{2069}"
+        );
+        // The sandbox's English instructions are still recognised, and come back isolated.
+        // (Another right-to-left code: a table is parsed once per code.)
+        let fa = Lang::parse(
+            "fa",
+            r#"{"password_instructions":"היכנסו עם חשבון {provider}."}"#,
+        )
+        .unwrap();
+        let english = Lang::EN.fill(Key::PasswordInstructions, &[("provider", "Fitbit")]);
+        assert_eq!(
+            fa.api_text(&english, "Fitbit"),
+            "היכנסו עם חשבון \u{2068}Fitbit\u{2069}."
+        );
+        // Left-to-right languages and counts are left as they are.
+        assert_eq!(
+            Lang::EN.fill(Key::ConnectTitle, &[("provider", "Oura")]),
+            "Connect Oura"
+        );
     }
 
     #[test]

@@ -72,6 +72,8 @@ test("right-to-left from the loading screen on: the locale applies as soon as it
   await expect(dialog.getByRole("button", { name: "إغلاق" })).toBeVisible();
   await expect(dialog.getByRole("button", { name: "Close" })).toHaveCount(0);
   await expect(dialog.getByRole("button", { name: "متابعة" })).toBeVisible();
+  // The team's (Latin) name inside the Arabic heading is bidi-isolated (U+2068 … U+2069).
+  await expect(dialog.getByRole("heading")).toHaveText(/\u2068[^\u2069]*[A-Za-z][^\u2069]*\u2069/);
 });
 
 test("the locale file loads in parallel with the first API requests", async ({ page }) => {

@@ -60,7 +60,8 @@ for (const { variant, theme, locale } of VARIANTS) {
       const dialog = await openWidget(page, t.link_token, query);
       await expect(dialog.getByRole("status")).toBeVisible();
       // In another locale the loading line stays empty (and the dialog's lang/dir English)
-      // until its file is in, which the first load awaits with the API answers.
+      // until its file is in, then shows the locale's words; the first screen awaits both the
+      // file and the API answers.
       if (locale === "en") await expect(dialog.getByRole("status")).toHaveText(L.loading);
       await check(page, variant, "01-loading");
       release();
