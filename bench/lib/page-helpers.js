@@ -87,9 +87,7 @@ function installPageHelpers() {
         clearTimeout(timer);
         requestAnimationFrame(() => {
           const frame = now();
-          const ch = new MessageChannel();
-          ch.port1.onmessage = () => resolve({ dom, frame, painted: now() });
-          ch.port2.postMessage(0);
+          afterFrame((painted) => resolve({ dom, frame, painted }));
         });
       }
       const timer = setTimeout(() => finish({ timeout: true }), timeoutMs);
