@@ -70,6 +70,34 @@ async fn wait_closed(stream: &mut TcpStream, limit: Duration) -> (Option<Duratio
     }
 }
 
+/// Writes `chunks` one at a time, reading for `gap` after each, until the server closes the
+/// connection or `limit` passes: how long after the first write it closed, and what it sent.
+/// A failed write (reset) counts as closed.
+async fn trickle<'a>(
+    stream: &mut TcpStream,
+    chunks: impl IntoIterator<Item = &'a [u8]>,
+    gap: Duration,
+    limit: Duration,
+) -> (Option<Duration>, Vec<u8>) {
+    let t0 = Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    for chunk in chunks {
+        if t0.elapsed() > limit {
+            break;
+        }
+        if stream.write_all(chunk).await.is_err() {
+            return (Some(t0.elapsed()), got);
+        }
+        match tokio::time::timeout(gap, stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return (Some(t0.elapsed()), got),
+            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
+            Err(_) => {}
+        }
+    }
+    (None, got)
+}
+
 fn assert_closed_around(what: &str, closed: Option<Duration>, timeout_secs: u64) {
     let closed = closed.unwrap_or_else(|| panic!("{what}: still open"));
     assert!(
@@ -94,26 +122,9 @@ async fn slow_headers_are_dropped_after_the_header_timeout() {
     ]))
     .await;
     let mut c = TcpStream::connect(addr_of(&s)).await.unwrap();
-    let t0 = Instant::now();
     let msg = b"GET /health HTTP/1.1\r\nHost: x\r\nx-slow: zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz";
-    let mut closed = None;
-    for b in msg {
-        if c.write_all(&[*b]).await.is_err() {
-            closed = Some(t0.elapsed());
-            break;
-        }
-        let mut buf = [0u8; 64];
-        match tokio::time::timeout(Duration::from_millis(200), c.read(&mut buf)).await {
-            Ok(Ok(0)) | Ok(Err(_)) => {
-                closed = Some(t0.elapsed());
-                break;
-            }
-            _ => {}
-        }
-        if t0.elapsed() > Duration::from_secs(8) {
-            break;
-        }
-    }
+    let gap = Duration::from_millis(200);
+    let (closed, _) = trickle(&mut c, msg.chunks(1), gap, Duration::from_secs(8)).await;
     assert_closed_around("slow headers", closed, 2);
 }
 
@@ -166,24 +177,9 @@ async fn slow_body_is_dropped_after_the_request_timeout() {
         s.api_key
     );
     c.write_all(head.as_bytes()).await.unwrap();
-    let t0 = Instant::now();
-    let mut got = Vec::new();
-    let mut closed = None;
-    while t0.elapsed() < Duration::from_secs(10) {
-        if c.write_all(b" ").await.is_err() {
-            closed = Some(t0.elapsed());
-            break;
-        }
-        let mut buf = [0u8; 4096];
-        match tokio::time::timeout(Duration::from_millis(250), c.read(&mut buf)).await {
-            Ok(Ok(0)) | Ok(Err(_)) => {
-                closed = Some(t0.elapsed());
-                break;
-            }
-            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
-            Err(_) => {}
-        }
-    }
+    let spaces = std::iter::repeat(&b" "[..]);
+    let gap = Duration::from_millis(250);
+    let (closed, got) = trickle(&mut c, spaces, gap, Duration::from_secs(10)).await;
     assert_closed_around("slow body", closed, 2);
     let text = String::from_utf8_lossy(&got);
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
