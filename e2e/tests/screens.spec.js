@@ -1,5 +1,6 @@
-// Every screen in light and dark, in English and in Arabic (right-to-left): a screenshot under
-// e2e/screenshots/<variant>/ (light, dark, ar-light, ar-dark) and an axe-core accessibility
+// Every screen in light and dark, in English and in Arabic (right-to-left), and in Hebrew (the
+// other right-to-left locale) light: a screenshot under e2e/screenshots/<variant>/ (light, dark,
+// ar-light, ar-dark, he-light) and an axe-core accessibility
 // check (WCAG 2.2 A/AA, shadow DOM included; inside the widget's frame in iframe isolation) with
 // no violations. The buttons and fields are found by their names in the locale's file.
 const fs = require("fs");
@@ -40,7 +41,9 @@ const VARIANTS = [
   { variant: "dark", theme: "dark", locale: "en" },
   { variant: "ar-light", theme: "light", locale: "ar" },
   { variant: "ar-dark", theme: "dark", locale: "ar" },
+  { variant: "he-light", theme: "light", locale: "he" },
 ];
+const RTL = ["ar", "he"];
 
 for (const { variant, theme, locale } of VARIANTS) {
   const L = strings(locale);
@@ -67,7 +70,7 @@ for (const { variant, theme, locale } of VARIANTS) {
       release();
       await expect(dialog.getByRole("button", { name: L.continue, ...exact })).toBeVisible();
       await expect(dialog).toHaveAttribute("lang", locale);
-      await expect(dialog).toHaveAttribute("dir", locale === "ar" ? "rtl" : "ltr");
+      await expect(dialog).toHaveAttribute("dir", RTL.includes(locale) ? "rtl" : "ltr");
       await check(page, variant, "02-agreement");
       await dialog.getByRole("button", { name: L.continue, ...exact }).click();
       await expect(dialog.getByRole("searchbox")).toBeVisible();
