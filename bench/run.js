@@ -4,7 +4,8 @@
 //
 // Environment (all optional): BENCH_RUNS (browser runs per figure, default 20, at least 20 for a
 // real run), BENCH_CYCLES (open/close cycles, 50), BENCH_SERVER_SECONDS (measured seconds per
-// load test, 5), BENCH_SKIP ("browser,server": parts to leave out while iterating), LINK_SERVER_BIN
+// load test, 5), BENCH_SKIP (parts to leave out while iterating: "browser", "server", or
+// one of the browser's procedures: "load", "open", "search", "memory", "isolation", "floors"), LINK_SERVER_BIN
 // and LINK_LOADGEN_BIN (binaries other than target/release/*).
 "use strict";
 const { execSync } = require("child_process");
@@ -176,6 +177,7 @@ async function main() {
         noProvidersReason,
         runs: RUNS,
         cycles: CYCLES,
+        skip: SKIP,
       });
       results.meta.chromium = b.chromium ? `Chromium ${b.chromium}` : null;
       for (const k of ["load", "open", "search", "memory", "isolation", "floors"]) results[k] = b[k];

@@ -384,6 +384,8 @@ class BrowserBench {
           (n) => window.__vlb.waitFor(() => window.__vlb.providerItems(window.__vlb.root()).length >= n, 5000),
           full,
         );
+        // Idle before the key, as in the floor's procedure (floors()): not right after a frame.
+        await page.waitForTimeout(50);
         await page.evaluate(() => {
           const v = window.__vlb;
           const input = v.searchInput(v.root());
@@ -423,7 +425,8 @@ class BrowserBench {
         key,
         items_before_after: shown,
         method:
-          `the search box emptied and the full list back, then one key ("${key}") pressed through CDP input; from the ` +
+          `the search box emptied and the full list back, 50 ms idle (as the floor's procedure, and as between two ` +
+          `keystrokes of a typing user), then one key ("${key}") pressed through CDP input; from the ` +
           "keydown's timestamp to the list's shown-item count changing in the DOM and the next frame produced. One " +
           "unmeasured warm-up run. Also: dom = keydown's timestamp → the list changed in the DOM (the input event, " +
           "filter and redraw; the rest is the browser's text editing, style, layout and paint of the next frame).",
@@ -553,13 +556,16 @@ class BrowserBench {
           steady_growth_per_cycle: {
             devtools_network_log: perCycleOf("devtools_network_log"),
             compiled_code: perCycleOf("compiled_code"),
+            browser_internal: perCycleOf("browser_internal"),
             page_objects: perCycleOf("page_objects"),
           },
           method:
             "CDP HeapProfiler.takeHeapSnapshot; self sizes summed: devtools_network_log = " +
             "blink::NetworkResourcesData entries (the Network domain the harness keeps enabled records every " +
-            "response; not there without DevTools), compiled_code = code objects and the wasm module, " +
-            "page_objects = everything else (JS objects, DOM, and blink hash-table backings, which include the network log index).",
+            "response; not there without DevTools), compiled_code = code objects and the wasm module (grows as functions " +
+            "are optimised), browser_internal = blink:: C++ objects (hash-table and vector backings, which grow by " +
+            "doubling) and V8 system objects and hidden classes, page_objects = the rest: the page's JS objects, " +
+            "closures, strings, arrays and DOM wrappers.",
         },
         method:
           "each cycle: open(token) → agreement shown → handler.exit() → <vital-link-widget> removed. Before each reading " +
@@ -663,7 +669,8 @@ async function iframeOpenOnce(page, token, apiBase) {
   return out;
 }
 
-/** Heap snapshot self sizes by kind: DevTools' network records, compiled code, the rest. */
+/** Heap snapshot self sizes by kind: DevTools' network records, compiled code, the browser's own
+ * objects, and the page's JavaScript and DOM objects (what the widget could leak). */
 async function heapBreakdown(cdp) {
   for (let i = 0; i < 2; i++) await cdp.send("HeapProfiler.collectGarbage");
   const chunks = [];
@@ -675,13 +682,18 @@ async function heapBreakdown(cdp) {
   const fields = snap.snapshot.meta.node_fields;
   const types = snap.snapshot.meta.node_types[0];
   const [ti, ni, si] = ["type", "name", "self_size"].map((f) => fields.indexOf(f));
-  const out = { devtools_network_log: 0, compiled_code: 0, page_objects: 0 };
+  const out = { devtools_network_log: 0, compiled_code: 0, browser_internal: 0, page_objects: 0 };
   for (let i = 0; i < snap.nodes.length; i += fields.length) {
     const name = String(snap.strings[snap.nodes[i + ni]]);
+    const type = types[snap.nodes[i + ti]];
     const size = snap.nodes[i + si];
     if (name.includes("NetworkResourcesData")) out.devtools_network_log += size;
-    else if (types[snap.nodes[i + ti]] === "code" || name.includes("WasmNativeModule")) out.compiled_code += size;
-    else out.page_objects += size;
+    else if (type === "code" || name.includes("WasmNativeModule")) out.compiled_code += size;
+    // Blink's C++ collections (hash-table and vector backings that grow by doubling), V8's
+    // hidden classes and other engine objects: not objects the page holds.
+    else if (type === "object shape" || name.startsWith("blink::") || name.startsWith("system / ")) {
+      out.browser_internal += size;
+    } else out.page_objects += size;
   }
   return out;
 }
@@ -727,10 +739,13 @@ async function runBrowserBench(opts) {
     const reason = `chromium: ${started.na}`;
     return { load: na(reason), open: na(reason), search: na(reason), memory: na(reason) };
   }
+  // A procedure left out (BENCH_SKIP) is reported as such.
+  const skip = opts.skip || new Set();
+  const run = (k, what, f) => (skip.has(k) ? na("skipped (BENCH_SKIP)") : attempt(what, f));
   try {
     const out = { chromium: bench.version };
-    out.load = await attempt("browser: load (cold/warm)", () => bench.load());
-    const loaded = !out.load.na;
+    out.load = await run("load", "browser: load (cold/warm)", () => bench.load());
+    const loaded = !out.load.na || skip.has("load");
     const why = (r) => (loaded ? r : `the widget does not load: ${out.load.na}`);
     if (!opts.createToken) {
       out.open = na(why(opts.noTokenReason));
@@ -754,13 +769,13 @@ async function runBrowserBench(opts) {
         } else bench.hostPage = opts.hostPage;
       }
       out.host_page = bench.hostPage;
-      out.open = await attempt("browser: open / continue", () => bench.open());
+      out.open = await run("open", "browser: open / continue", () => bench.open());
       out.search = opts.providerNames
-        ? await attempt("browser: search", () => bench.search(opts.providerNames))
+        ? await run("search", "browser: search", () => bench.search(opts.providerNames))
         : na(opts.noProvidersReason || "no provider catalog");
-      out.memory = await attempt("browser: memory (open/close cycles)", () => bench.memory());
-      out.isolation = await attempt("browser: iframe vs shadow isolation", () => bench.isolation());
-      out.floors = await attempt("browser: floors of the procedures", () => bench.floors());
+      out.memory = await run("memory", "browser: memory (open/close cycles)", () => bench.memory());
+      out.isolation = await run("isolation", "browser: iframe vs shadow isolation", () => bench.isolation());
+      out.floors = await run("floors", "browser: floors of the procedures", () => bench.floors());
     }
     return out;
   } finally {

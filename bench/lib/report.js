@@ -159,7 +159,8 @@ function renderTable(r) {
       const g = hs.steady_growth_per_cycle;
       const split = (k, label) =>
         row(`    ${label}`, kib(hs.after_10[k]), kib(hs.after_last[k]), signed(hs.after_last[k] - hs.after_10[k], kib), `steady ${signed(g[k], bytes)} per cycle (heap snapshots, 10th → last)`);
-      split("page_objects", "page + widget objects");
+      split("page_objects", "page + widget JS and DOM objects");
+      if (hs.after_10.browser_internal != null) split("browser_internal", "browser's own objects");
       split("devtools_network_log", "DevTools network log");
       split("compiled_code", "compiled code");
     }
