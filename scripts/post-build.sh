@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # trunk post_build hook (see Trunk.toml), in trunk's staging directory before trunk moves it to
-# dist/: (1) minifies the JavaScript a host page downloads, initialize.js and the wasm-bindgen
+# dist/: (0) optimises the wasm (wasm-opt, below) and leaves out wasm-streams' classes; (1)
+# minifies the JavaScript a host page downloads, initialize.js and the wasm-bindgen
 # glue link-widget.js; (2) writes each file's brotli (-11) and gzip (-9) forms beside it
 # (`file.br`, `file.gz`), which link-server sends to browsers that accept them, so what goes
 # over the wire is the size the benchmark reports rather than an on-the-fly compression at a
@@ -56,6 +57,60 @@ same_exports() {
     }
   ' "$1" "$2"
 }
+
+# (0) wasm-opt here rather than trunk's (index.html has data-wasm-opt="0"): the exports of
+# wasm-streams go first, then -Oz removes the code only they reached. wasm-streams is linked in by
+# Leptos's server_fn (its `browser` feature, which leptos always enables) for streaming server
+# functions; its #[wasm_bindgen] classes (IntoUnderlyingSource, IntoUnderlyingByteSource,
+# IntoUnderlyingSink) are exported from every Leptos wasm whether used or not, and this app has no
+# server functions. The glue's classes for them go too (drop_streams_glue), then a check that
+# nothing of them is left.
+# --low-memory-unused: wasm-opt may assume the first 1 KiB of memory is never read or written.
+# Rust lays out wasm32 memory stack first: the stack is [0, 1 MiB), growing down from 1 MiB, and
+# data and heap are above it, so the first KiB is touched only by a stack 1023 KiB deep.
+WASM_OPT="$ROOT/tools/node_modules/.bin/wasm-opt"
+WASM_OPT_VERSION="$("$WASM_OPT" --version)"
+case "$WASM_OPT_VERSION" in
+  *"version 132"*) ;;
+  *) echo "post-build: $WASM_OPT is \"$WASM_OPT_VERSION\", not binaryen 132; run scripts/setup.sh" >&2; exit 1 ;;
+esac
+for wasm in "$STAGE"/*_bg.wasm; do
+  "$WASM_OPT" "$wasm" --output "$wasm.opt" --remove-exports='*intounderlying*' -Oz --low-memory-unused \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
+    --enable-multivalue --enable-sign-ext --enable-mutable-globals
+  mv "$wasm.opt" "$wasm"
+  glue="${wasm%_bg.wasm}.js"
+  node -e '
+    const fs = require("fs");
+    const [glue, wasm] = process.argv.slice(1);
+    const lines = fs.readFileSync(glue, "utf8").split("\n");
+    const out = [];
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i];
+      // "export class IntoUnderlying… {" up to its closing "}" at the start of a line.
+      if (/^export class IntoUnderlying\w* \{$/.test(l)) {
+        while (i < lines.length && lines[i] !== "}") i++;
+        continue;
+      }
+      // "if (Symbol.dispose) IntoUnderlying….prototype[Symbol.dispose] = ….free;"
+      if (/^if \(Symbol\.dispose\) IntoUnderlying\w*\.prototype/.test(l)) continue;
+      // "const IntoUnderlying…Finalization = (…)" over three lines, up to its ";".
+      if (/^const IntoUnderlying\w*Finalization = /.test(l)) {
+        while (i < lines.length && !lines[i].endsWith(";")) i++;
+        continue;
+      }
+      out.push(l);
+    }
+    const text = out.join("\n");
+    const exports = WebAssembly.Module.exports(new WebAssembly.Module(fs.readFileSync(wasm))).map((e) => e.name);
+    const left = [/intounderlying/i.test(text) && glue, exports.some((n) => /intounderlying/i.test(n)) && wasm].filter(Boolean);
+    if (left.length) {
+      console.error(`post-build: wasm-streams classes left in ${left.join(" and ")} (a new wasm-bindgen output shape?)`);
+      process.exit(1);
+    }
+    fs.writeFileSync(glue, text);
+  ' "$glue" "$wasm"
+done
 
 # Every script of the build: initialize.js is a classic script (its top level is global, so
 # only the names inside its IIFE are mangled); the others are wasm-bindgen's ES modules (top-level
