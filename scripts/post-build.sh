@@ -63,8 +63,8 @@ same_exports() {
 # Leptos's server_fn (its `browser` feature, which leptos always enables) for streaming server
 # functions; its #[wasm_bindgen] classes (IntoUnderlyingSource, IntoUnderlyingByteSource,
 # IntoUnderlyingSink) are exported from every Leptos wasm whether used or not, and this app has no
-# server functions. The glue's classes for them go too (drop_streams_glue), then a check that
-# nothing of them is left.
+# server functions. The glue's classes for them go too (the node step below, on wasm-bindgen's
+# unminified output), then a check that nothing of them is left in either file.
 # --low-memory-unused: wasm-opt may assume the first 1 KiB of memory is never read or written.
 # Rust lays out wasm32 memory stack first: the stack is [0, 1 MiB), growing down from 1 MiB, and
 # data and heap are above it, so the first KiB is touched only by a stack 1023 KiB deep.
