@@ -1,0 +1,7 @@
+//! The wasm module that trunk builds and pages load: the widget library, linked as a program.
+//! Its exports are the library's `#[wasm_bindgen]` items (`open_widget`, `widget_css`, …); being
+//! a program rather than a `cdylib` beside the tests' `rlib`, LTO keeps only what they reach.
+
+use link_widget as _;
+
+fn main() {}
