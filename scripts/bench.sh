@@ -41,9 +41,9 @@ build() {
 
 build widget BENCH_WIDGET_BUILD_ERROR scripts/build-widget.sh
 build reference BENCH_REFERENCE_BUILD_ERROR \
-  bash -c 'cd bench/reference && trunk build index.html --release'
+  bash -c 'cd bench/reference && ../../scripts/wasm-env.sh trunk build index.html --release'
 build reference-fetch BENCH_REFERENCE_FETCH_BUILD_ERROR \
-  bash -c 'cd bench/reference-fetch && trunk build index.html --release'
+  bash -c 'cd bench/reference-fetch && ../../scripts/wasm-env.sh trunk build index.html --release'
 # link-server (normal release profile, as scripts/test.sh builds it) and link-loadgen in one cargo
 # run: the load generator asks only for crate features the server already enables, so the
 # server's artifacts are those of `cargo build --release -p link-server` (nothing rebuilt), and

@@ -5,5 +5,5 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 . scripts/setup.sh
-trunk build index.html --release 2>&1 | grep -vE '^\s*$' | tail -n 5
+scripts/wasm-env.sh trunk build index.html --release 2>&1 | grep -vE '^\s*$' | tail -n 5
 test -s dist/link-widget_bg.wasm && test -s dist/initialize.js

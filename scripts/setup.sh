@@ -17,10 +17,15 @@ export PATH="$ROOT/tools/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH
 # trunk must use the tools on PATH, never download its own from GitHub.
 export TRUNK_SKIP_VERSION_CHECK=true
 
-# 1. Rust target
+# 1. Rust target and the standard library's source
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding rust target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
+fi
+# The standard library's source: the page's wasm is built with std (scripts/wasm-env.sh).
+if ! rustup component list --installed | grep -qx 'rust-src'; then
+  log "adding rust component rust-src"
+  rustup component add rust-src
 fi
 
 # 2. trunk (0.22 needs a newer rustc than this machine has)
