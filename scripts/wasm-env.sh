@@ -9,6 +9,7 @@
 #   -Zfmt-debug=none         `{:?}` prints nothing and derived Debug code goes; the widget's code
 #                            never shows Debug output (native tests, built without this, do).
 #   -Zlocation-detail=none   no file/line/column strings for #[track_caller] locations.
+# and std's own `optimize_for_size` feature (its smaller sort, formatting and search code).
 # These are unstable options of the pinned stable rustc, enabled for these builds only with
 # RUSTC_BOOTSTRAP=1; scripts/setup.sh adds the `rust-src` component that build-std compiles.
 # Only the wasm target gets the flags (CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS): build
@@ -17,5 +18,6 @@
 set -euo pipefail
 export RUSTC_BOOTSTRAP=1
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none"
 exec "$@"

@@ -652,6 +652,8 @@ async fn a_long_catalog_draws_only_a_window_of_rows() {
     for li in m.all("li[aria-posinset]") {
         assert_eq!(li.get_attribute("aria-setsize").as_deref(), Some("13"));
     }
+    // It starts at the top again (the list had been scrolled to its end).
+    assert_eq!(m.get(".vl-list").scroll_top(), 0);
 }
 
 #[wasm_bindgen_test]

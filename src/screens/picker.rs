@@ -91,6 +91,9 @@ struct Local {
     index: Option<search::Index>,
     /// The pending SEARCH_PROVIDER timer.
     timer: Option<TimeoutHandle>,
+    /// The list's `scrollTop` as last seen or set: a keystroke scrolls back to the top only when
+    /// it is not there, because setting `scrollTop` makes the browser lay the page out at once.
+    scroll_top: i32,
 }
 
 impl Local {
@@ -128,6 +131,7 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
     let on_scroll = move |_| {
         if let Some(el) = list_ref.get_untracked() {
             let (top, height) = (el.scroll_top(), el.client_height());
+            local.update_value(|l| l.scroll_top = top);
             list.maybe_update(|l| l.scrolled(top, height));
         }
     };
@@ -137,8 +141,11 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
         searching.set(!query.trim().is_empty());
         build_index();
         let found = local.with_value(|l| l.index.as_ref().map(|i| i.filter(&query)));
-        if let Some(el) = list_ref.get_untracked() {
-            el.set_scroll_top(0);
+        if local.with_value(|l| l.scroll_top != 0) {
+            if let Some(el) = list_ref.get_untracked() {
+                el.set_scroll_top(0);
+            }
+            local.update_value(|l| l.scroll_top = 0);
         }
         list.update(|l| {
             l.matches = found.unwrap_or_default();
@@ -164,7 +171,9 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
         if focus_drawn_row(&el, pos) {
             return;
         }
-        el.set_scroll_top((pos * ROW_HEIGHT) as i32);
+        let top = (pos * ROW_HEIGHT) as i32;
+        el.set_scroll_top(top);
+        local.update_value(|l| l.scroll_top = top);
         list.update(|l| l.first = pos);
         spawn_local(async move {
             leptos::task::tick().await;
