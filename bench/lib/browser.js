@@ -564,7 +564,7 @@ class BrowserBench {
             "blink::NetworkResourcesData entries (the Network domain the harness keeps enabled records every " +
             "response; not there without DevTools), compiled_code = code objects and the wasm module (grows as functions " +
             "are optimised), browser_internal = blink:: C++ objects (hash-table and vector backings, which grow by " +
-            "doubling) and V8 system objects and hidden classes, page_objects = the rest: the page's JS objects, " +
+            "doubling), V8 system objects and hidden classes, and what V8's strong roots hold (its number-to-string cache), page_objects = the rest: the page's JS objects, " +
             "closures, strings, arrays and DOM wrappers.",
         },
         method:
@@ -681,7 +681,19 @@ async function heapBreakdown(cdp) {
   const snap = JSON.parse(chunks.join(""));
   const fields = snap.snapshot.meta.node_fields;
   const types = snap.snapshot.meta.node_types[0];
-  const [ti, ni, si] = ["type", "name", "self_size"].map((f) => fields.indexOf(f));
+  const [ti, ni, si, eci] = ["type", "name", "self_size", "edge_count"].map((f) => fields.indexOf(f));
+  // What V8 itself holds from its strong roots (e.g. its number-to-string cache, which it grows
+  // once from its initial size to 64 KiB): engine objects, not the page's.
+  const edgeFields = snap.snapshot.meta.edge_fields;
+  const toNode = edgeFields.indexOf("to_node");
+  const engineRoots = new Set();
+  for (let i = 0, e = 0; i < snap.nodes.length; i += fields.length) {
+    const count = snap.nodes[i + eci];
+    if (snap.strings[snap.nodes[i + ni]] === "(Strong root list)") {
+      for (let k = 0; k < count; k++) engineRoots.add(snap.edges[e + k * edgeFields.length + toNode]);
+    }
+    e += count * edgeFields.length;
+  }
   const out = { devtools_network_log: 0, compiled_code: 0, browser_internal: 0, page_objects: 0 };
   for (let i = 0; i < snap.nodes.length; i += fields.length) {
     const name = String(snap.strings[snap.nodes[i + ni]]);
@@ -690,8 +702,8 @@ async function heapBreakdown(cdp) {
     if (name.includes("NetworkResourcesData")) out.devtools_network_log += size;
     else if (type === "code" || name.includes("WasmNativeModule")) out.compiled_code += size;
     // Blink's C++ collections (hash-table and vector backings that grow by doubling), V8's
-    // hidden classes and other engine objects: not objects the page holds.
-    else if (type === "object shape" || name.startsWith("blink::") || name.startsWith("system / ")) {
+    // hidden classes, its strong roots' caches and other engine objects: not objects the page holds.
+    else if (type === "object shape" || name.startsWith("blink::") || name.startsWith("system / ") || engineRoots.has(i)) {
       out.browser_internal += size;
     } else out.page_objects += size;
   }
