@@ -65,6 +65,8 @@ same_exports() {
 # IntoUnderlyingSink) are exported from every Leptos wasm whether used or not, and this app has no
 # server functions. The glue's classes for them go too (the node step below, on wasm-bindgen's
 # unminified output), then a check that nothing of them is left in either file.
+# --flatten --rereloop -Oz --converge after the first -Oz: the control flow of each function
+# flattened and rebuilt by binaryen's relooper, then shrunk again until a pass gains nothing.
 # --low-memory-unused: wasm-opt may assume the first 1 KiB of memory is never read or written.
 # Rust lays out wasm32 memory stack first: the stack is [0, 1 MiB), growing down from 1 MiB, and
 # data and heap are above it, so the first KiB is touched only by a stack 1023 KiB deep.
@@ -75,7 +77,8 @@ case "$WASM_OPT_VERSION" in
   *) echo "post-build: $WASM_OPT is \"$WASM_OPT_VERSION\", not binaryen 132; run scripts/setup.sh" >&2; exit 1 ;;
 esac
 for wasm in "$STAGE"/*_bg.wasm; do
-  "$WASM_OPT" "$wasm" --output "$wasm.opt" --remove-exports='*intounderlying*' -Oz --low-memory-unused \
+  "$WASM_OPT" "$wasm" --output "$wasm.opt" --remove-exports='*intounderlying*' -Oz \
+    --flatten --rereloop -Oz --converge --low-memory-unused \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
     --enable-multivalue --enable-sign-ext --enable-mutable-globals
   mv "$wasm.opt" "$wasm"
