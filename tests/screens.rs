@@ -10,7 +10,7 @@ use link_widget::{
     flow::{Effect, Flow, InlineError, OauthPhase, Retry, Screen, View},
     host::Emitter,
     i18n::Lang,
-    screens::picker::{OVERSCAN, ROW_HEIGHT},
+    screens::picker::{LIST_MAX_HEIGHT, OVERSCAN, ROW_HEIGHT},
     Widget,
 };
 use wasm_bindgen::{JsCast, JsValue};
@@ -654,6 +654,21 @@ async fn a_long_catalog_draws_only_a_window_of_rows() {
     }
     // It starts at the top again (the list had been scrolled to its end).
     assert_eq!(m.get(".vl-list").scroll_top(), 0);
+
+    // Narrowed to one row, the list keeps its height: the dialog does not shrink and the
+    // search box stays where it was under the user's typing.
+    let input_top = search.get_bounding_client_rect().top();
+    let list_height = m.get(".vl-list").get_bounding_client_rect().height();
+    search.set_value("provider 299");
+    search.dispatch_event(&typed()).unwrap();
+    settle().await;
+    assert_eq!(m.provider_names(), ["Provider 299"]);
+    assert_eq!(search.get_bounding_client_rect().top(), input_top);
+    assert_eq!(
+        m.get(".vl-list").get_bounding_client_rect().height(),
+        list_height
+    );
+    assert_eq!(list_height as usize, LIST_MAX_HEIGHT);
 }
 
 #[wasm_bindgen_test]

@@ -26,6 +26,8 @@ pub const ROW_HEIGHT: usize = 58;
 pub const OVERSCAN: usize = 6;
 /// Rows in view before the list could be measured (`max-height: 360px`).
 const ROWS_IN_VIEW: usize = 7;
+/// `.vl-list`'s `max-height` in `style/widget.css`, in CSS px.
+pub const LIST_MAX_HEIGHT: usize = 360;
 
 /// The list as a window over the filtered catalog: plain data, so its arithmetic is tested
 /// natively; the component keeps one signal of it.
@@ -255,6 +257,13 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
         })
     };
     let px = |n: usize| [(n * ROW_HEIGHT).to_string(), "px".into()].concat();
+    // The list keeps the height of the whole catalog's (up to its maximum) while a search
+    // narrows it: the dialog does not shrink, and the search box does not move, as one types.
+    let list_height = [
+        (count * ROW_HEIGHT).min(LIST_MAX_HEIGHT).to_string(),
+        "px".into(),
+    ]
+    .concat();
     let title = ctrl.t(Key::PickerTitle);
     view! {
         <Header ctrl back=true />
@@ -263,7 +272,7 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
             <input class="vl-input vl-search" type="search" aria-label=ctrl.t(Key::SearchLabel)
                 placeholder=ctrl.t(Key::SearchPlaceholder) autocomplete="off" spellcheck="false"
                 data-autofocus="" node_ref=search_ref on:input=on_input />
-            <div class="vl-list" node_ref=list_ref on:scroll=on_scroll>
+            <div class="vl-list" node_ref=list_ref on:scroll=on_scroll style:min-height=list_height>
                 <ul class="vl-providers" aria-label=title on:click=on_pick
                     style:height=move || px(total())
                     style:padding-top=move || px(list.with(|l| l.range().0))>
