@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # trunk post_build hook (see Trunk.toml), in trunk's staging directory before trunk moves it to
-# dist/: (0) optimises the wasm (wasm-opt, below) and leaves out wasm-streams' classes; (1)
+# dist/: (0) optimises the wasm (wasm-opt, below), leaves out wasm-streams' classes and gives
+# the wasm's imports and exports short names, in the wasm and its glue alike; (1)
 # minifies the JavaScript a host page downloads, initialize.js and the wasm-bindgen
 # glue link-widget.js; (2) writes each file's brotli (-11) and gzip (-9) forms beside it
 # (`file.br`, `file.gz`), which link-server sends to browsers that accept them, so what goes
@@ -76,43 +77,23 @@ case "$WASM_OPT_VERSION" in
   *"version 132"*) ;;
   *) echo "post-build: $WASM_OPT is \"$WASM_OPT_VERSION\", not binaryen 132; run scripts/setup.sh" >&2; exit 1 ;;
 esac
+FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types
+  --enable-multivalue --enable-sign-ext --enable-mutable-globals)
 for wasm in "$STAGE"/*_bg.wasm; do
   "$WASM_OPT" "$wasm" --output "$wasm.opt" --remove-exports='*intounderlying*' -Oz \
-    --flatten --rereloop -Oz --converge --low-memory-unused \
-    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
-    --enable-multivalue --enable-sign-ext --enable-mutable-globals
-  mv "$wasm.opt" "$wasm"
+    --flatten --rereloop -Oz --converge --low-memory-unused "${FEATURES[@]}"
+  # Short import, export and module names ("a", "$b", ...) for wasm-bindgen's
+  # `__wbg_querySelector_1555c239948f2bf0` and `wasm_bindgen_4c99…___convert__closures_____invoke…`:
+  # some 150 names whose hash parts do not compress, written once in the wasm and once more in
+  # the glue. A pass of its own, run once (under --converge above it would run again on its own
+  # output); it prints the old → new names as JSON, which the node step below applies to the glue.
+  # The producers and target_features custom sections are for toolchains, not for browsers.
+  "$WASM_OPT" "$wasm.opt" --output "$wasm" --minify-imports-and-exports-and-modules \
+    --strip-producers --strip-target-features "${FEATURES[@]}" > "$wasm.names.json"
+  rm "$wasm.opt"
   glue="${wasm%_bg.wasm}.js"
-  node -e '
-    const fs = require("fs");
-    const [glue, wasm] = process.argv.slice(1);
-    const lines = fs.readFileSync(glue, "utf8").split("\n");
-    const out = [];
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i];
-      // "export class IntoUnderlying… {" up to its closing "}" at the start of a line.
-      if (/^export class IntoUnderlying\w* \{$/.test(l)) {
-        while (i < lines.length && lines[i] !== "}") i++;
-        continue;
-      }
-      // "if (Symbol.dispose) IntoUnderlying….prototype[Symbol.dispose] = ….free;"
-      if (/^if \(Symbol\.dispose\) IntoUnderlying\w*\.prototype/.test(l)) continue;
-      // "const IntoUnderlying…Finalization = (…)" over three lines, up to its ";".
-      if (/^const IntoUnderlying\w*Finalization = /.test(l)) {
-        while (i < lines.length && !lines[i].endsWith(";")) i++;
-        continue;
-      }
-      out.push(l);
-    }
-    const text = out.join("\n");
-    const exports = WebAssembly.Module.exports(new WebAssembly.Module(fs.readFileSync(wasm))).map((e) => e.name);
-    const left = [/intounderlying/i.test(text) && glue, exports.some((n) => /intounderlying/i.test(n)) && wasm].filter(Boolean);
-    if (left.length) {
-      console.error(`post-build: wasm-streams classes left in ${left.join(" and ")} (a new wasm-bindgen output shape?)`);
-      process.exit(1);
-    }
-    fs.writeFileSync(glue, text);
-  ' "$glue" "$wasm"
+  node "$ROOT/scripts/fit-glue.cjs" "$glue" "$wasm" "$wasm.names.json"
+  rm "$wasm.names.json"
 done
 
 # Every script of the build: initialize.js is a classic script (its top level is global, so
