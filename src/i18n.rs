@@ -215,10 +215,24 @@ pub fn plural_base(name: &str) -> Option<&str> {
 
 /// The CLDR plural category of `n` in the language `code`.
 #[cfg(target_arch = "wasm32")]
-fn plural_category(code: &str, n: usize) -> &'static str {
-    let locales = js_sys::Array::of1(&code.into());
-    let rules = js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new());
-    let category = String::from(rules.select(n as f64));
+fn plural_category(code: &'static str, n: usize) -> &'static str {
+    thread_local! {
+        // The last language's rules: making them costs more than a keystroke's search, and
+        // the picker's status line asks at every keystroke.
+        static RULES: RefCell<Option<(&'static str, js_sys::Intl::PluralRules)>> =
+            const { RefCell::new(None) };
+    }
+    let category = RULES.with_borrow_mut(|rules| {
+        let rules = match rules {
+            Some((c, r)) if *c == code => r,
+            _ => {
+                let locales = js_sys::Array::of1(&code.into());
+                let made = js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new());
+                &rules.insert((code, made)).1
+            }
+        };
+        String::from(rules.select(n as f64))
+    });
     CATEGORIES
         .into_iter()
         .find(|c| *c == category)
@@ -227,7 +241,7 @@ fn plural_category(code: &str, n: usize) -> &'static str {
 
 /// Native builds (tests) have no `Intl`: English's rule.
 #[cfg(not(target_arch = "wasm32"))]
-fn plural_category(_code: &str, n: usize) -> &'static str {
+fn plural_category(_code: &'static str, n: usize) -> &'static str {
     if n == 1 {
         "one"
     } else {
