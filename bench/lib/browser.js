@@ -499,18 +499,8 @@ class BrowserBench {
         for (let i = 0; i < 2; i++) await cdp.send("HeapProfiler.collectGarbage");
         const heap = await cdp.send("Runtime.getHeapUsage");
         const dom = await cdp.send("Memory.getDOMCounters").catch(() => ({}));
-        const wasm = await page.evaluate(async (base) => {
-          try {
-            // The module is already initialised: its init returns the instance's exports at once.
-            const m = await import(base + "/link-widget.js");
-            const exp = await m.default();
-            // Found by its type: the release build shortens the wasm's export names.
-            const memory = exp && Object.values(exp).find((v) => v instanceof WebAssembly.Memory);
-            return memory ? memory.buffer.byteLength : null;
-          } catch {
-            return null;
-          }
-        }, this.widgetBase);
+        // initialize.js's own reading (0 before the module loaded: then there is no figure).
+        const wasm = await page.evaluate(() => (window.Vital && window.Vital.__wasmMemoryBytes()) || null);
         return { js_heap_used: heap.usedSize, js_heap_total: heap.totalSize, wasm_memory: wasm, dom_nodes: dom.nodes ?? null, js_event_listeners: dom.jsEventListeners ?? null };
       };
       // Cycles run inside the page in batches (one evaluate each), so the harness's own cost per
@@ -572,7 +562,7 @@ class BrowserBench {
         method:
           "each cycle: open(token) → agreement shown → handler.exit() → <vital-link-widget> removed. Before each reading " +
           "two CDP HeapProfiler.collectGarbage; JS heap from CDP Runtime.getHeapUsage; wasm memory = the instance's " +
-          "WebAssembly.Memory buffer size (exports of the already-initialised link-widget.js); DOM counters from CDP " +
+          "WebAssembly.Memory buffer size (Vital.__wasmMemoryBytes() of initialize.js, which loaded the module); DOM counters from CDP " +
           "Memory.getDOMCounters. Wasm memory never shrinks: growth there means the heap's peak grew. " +
           "growth = after the last cycle − after the first (includes one-time warm-up: lazily compiled code, " +
           "caches); steady_growth_per_cycle = (after the last − after the 10th) / cycles in between, the leak rate.",
