@@ -99,9 +99,9 @@ impl Index {
     }
 }
 
-/// Whether `needle` occurs in `hay`. A scan for its first byte, then the rest compared, is
-/// enough for names this short, and costs the wasm far less than `str::contains`'s two-way
-/// searcher.
+/// Whether `needle` occurs in `hay`. Byte windows, each compared whole only where its first
+/// byte matches, are enough for names this short, and cost the wasm far less than
+/// `str::contains`'s two-way searcher.
 fn contains(hay: &str, needle: &str) -> bool {
     let needle = needle.as_bytes();
     needle.is_empty()
