@@ -1,10 +1,26 @@
 //! Compiles the English strings (`locales/en.json`, the source of truth of every key) into the
 //! wasm: one `Key` variant per key, their names (to read the other locales' files, fetched at run
 //! time) and the English texts. No JSON parsing for English at run time.
+//! Also minifies `style/widget.css` (comments and spaces out) for the wasm to carry.
 
 use std::{env, fs, path::Path};
 
 fn main() {
+    keys();
+    stylesheet();
+}
+
+fn stylesheet() {
+    println!("cargo:rerun-if-changed=style/widget.css");
+    let css = fs::read_to_string("style/widget.css").expect("style/widget.css");
+    let min = minifier::css::minify(&css)
+        .unwrap_or_else(|e| panic!("style/widget.css: {e}"))
+        .to_string();
+    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("widget.min.css");
+    fs::write(dest, min.trim()).unwrap();
+}
+
+fn keys() {
     println!("cargo:rerun-if-changed=locales/en.json");
     let text = fs::read_to_string("locales/en.json").expect("locales/en.json");
     let table: serde_json::Map<String, serde_json::Value> =

@@ -33,10 +33,11 @@ use crate::{
 };
 
 /// The widget's stylesheet, adopted by the shadow root as a constructed stylesheet (no inline
-/// `<style>`, so a strict CSP needs no `unsafe-inline`, and no extra request).
+/// `<style>`, so a strict CSP needs no `unsafe-inline`, and no extra request). It is
+/// `style/widget.css` minified by build.rs.
 #[wasm_bindgen]
 pub fn widget_css() -> String {
-    include_str!("../style/widget.css").to_owned()
+    include_str!(concat!(env!("OUT_DIR"), "/widget.min.css")).to_owned()
 }
 
 /// The widget mounted in a container: its controller, and the handle whose drop removes every
