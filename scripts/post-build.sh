@@ -64,8 +64,11 @@ same_exports() {
 # Leptos's server_fn (its `browser` feature, which leptos always enables) for streaming server
 # functions; its #[wasm_bindgen] classes (IntoUnderlyingSource, IntoUnderlyingByteSource,
 # IntoUnderlyingSink) are exported from every Leptos wasm whether used or not, and this app has no
-# server functions. The glue's classes for them go too (the node step below, on wasm-bindgen's
-# unminified output), then a check that nothing of them is left in either file.
+# server functions. Release builds through scripts/wasm-env.sh are linked without those exports
+# (scripts/wasm-link.sh), which drops their code at the link; for any other build they are removed
+# here, which leaves the code their vtables reach. The glue's classes for them go too (the node
+# step below, on wasm-bindgen's unminified output), then a check that nothing of them is left in
+# either file.
 # --flatten --rereloop -Oz --converge after the first -Oz: the control flow of each function
 # flattened and rebuilt by binaryen's relooper, then shrunk again until a pass gains nothing.
 # --low-memory-unused: wasm-opt may assume the first 1 KiB of memory is never read or written.

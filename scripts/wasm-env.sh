@@ -10,6 +10,7 @@
 #                            never shows Debug output (native tests, built without this, do).
 #   -Zlocation-detail=none   no file/line/column strings for #[track_caller] locations.
 # and std's own `optimize_for_size` feature (its smaller sort, formatting and search code).
+# It is linked by scripts/wasm-link.sh: rust-lld without the exports of wasm-streams' classes.
 # These are unstable options of the pinned stable rustc, enabled for these builds only with
 # RUSTC_BOOTSTRAP=1; scripts/setup.sh adds the `rust-src` component that build-std compiles.
 # Only the wasm target gets the flags (CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS): build
@@ -19,5 +20,6 @@ set -euo pipefail
 export RUSTC_BOOTSTRAP=1
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/wasm-link.sh"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none"
 exec "$@"
