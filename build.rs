@@ -3,24 +3,27 @@
 //! time) and the English texts. No JSON parsing for English at run time.
 //! Also minifies `style/widget.css` (comments and spaces out) for the wasm to carry.
 
-use std::{env, fs, path::Path};
+use std::{
+    env, fs,
+    path::{Path, PathBuf},
+};
 
 fn main() {
-    keys();
-    stylesheet();
+    let out = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR is set by cargo"));
+    keys(&out);
+    stylesheet(&out);
 }
 
-fn stylesheet() {
+fn stylesheet(out: &Path) {
     println!("cargo:rerun-if-changed=style/widget.css");
     let css = fs::read_to_string("style/widget.css").expect("style/widget.css");
     let min = minifier::css::minify(&css)
         .unwrap_or_else(|e| panic!("style/widget.css: {e}"))
         .to_string();
-    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("widget.min.css");
-    fs::write(dest, min.trim()).unwrap();
+    fs::write(out.join("widget.min.css"), min.trim()).unwrap();
 }
 
-fn keys() {
+fn keys(out_dir: &Path) {
     println!("cargo:rerun-if-changed=locales/en.json");
     let text = fs::read_to_string("locales/en.json").expect("locales/en.json");
     let table: serde_json::Map<String, serde_json::Value> =
@@ -62,6 +65,5 @@ fn keys() {
          /// The English texts, in `Key` order.\n\
          pub const EN_TEXTS: [&str; {n}] = [\n{texts}];\n"
     );
-    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("keys.rs");
-    fs::write(dest, out).unwrap();
+    fs::write(out_dir.join("keys.rs"), out).unwrap();
 }
