@@ -187,6 +187,10 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
 
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
         let key = ev.key();
+        // Typed characters reach here too: they need no look-up of the target or its row.
+        if !matches!(key.as_str(), "/" | "ArrowDown" | "ArrowUp") {
+            return;
+        }
         let target = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
