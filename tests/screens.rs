@@ -257,7 +257,12 @@ async fn settle() {
 async fn loading_shows_a_spinner_with_status() {
     let m = mount(Screen::Loading, true);
     settle().await;
-    assert!(m.q("[role=status] .vl-spinner").is_some(), "{}", m.html());
+    let spinner = m.q("[role=status] .vl-spinner").expect("a spinner");
+    assert_eq!(
+        spinner.get_attribute("aria-hidden").as_deref(),
+        Some("true"),
+        "the spinner is hidden from assistive technology; the status line speaks"
+    );
     assert!(m.text().contains("Loading"));
     assert!(m.q("button.vl-close").is_some(), "Close is always there");
 }

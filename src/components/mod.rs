@@ -50,7 +50,6 @@ pub fn Header(ctrl: Ctrl, #[prop(optional)] back: bool) -> impl IntoView {
                 <Button ctrl class="vl-icon-button vl-back" label="‹" press=Msg::Back
                     aria_label=ctrl.t(Key::Back) />
             })}
-            <span class="vl-spacer"></span>
             <Button ctrl class="vl-icon-button vl-close" label="×" press=Msg::Close
                 aria_label=ctrl.t(Key::Close) />
         </header>
@@ -260,12 +259,17 @@ pub fn SubmitButton(
     }
 }
 
+/// `aria-hidden`'s value as a constant, not a literal: an element made only of literals is built
+/// by parsing its HTML (Leptos's "inert element"), and that parser and its cache cost the wasm
+/// more than this one element's builder.
+const ARIA_TRUE: &str = "true";
+
 /// A spinner with its status line.
 #[component]
 pub fn Spinner(label: &'static str) -> impl IntoView {
     view! {
         <div class="vl-loading" role="status">
-            <span class="vl-spinner" aria-hidden="true"></span>
+            <span class="vl-spinner" aria-hidden=ARIA_TRUE></span>
             {label}
         </div>
     }
