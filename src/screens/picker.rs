@@ -186,44 +186,42 @@ pub fn Picker(ctrl: Ctrl) -> impl IntoView {
     };
 
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
-        let key = ev.key();
-        // Typed characters reach here too: they need no look-up of the target or its row.
-        if !matches!(key.as_str(), "/" | "ArrowDown" | "ArrowUp") {
-            return;
-        }
-        let target = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        // Looked up only by the keys that need them: most keys here are typed characters.
+        let target = || {
+            ev.target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        };
         // The search box is the picker's only input.
-        let in_search = target.as_ref().is_some_and(|t| t.tag_name() == "INPUT");
+        let in_search = || target().is_some_and(|t| t.tag_name() == "INPUT");
         // The row the focus is on: its `aria-posinset` is its place in the list, from 1.
-        let at = target
-            .as_ref()
-            .and_then(|t| t.closest("li[aria-posinset]").ok().flatten())
-            .and_then(|li| li.get_attribute("aria-posinset"))
-            .and_then(|n| n.parse::<usize>().ok())
-            .and_then(|n| n.checked_sub(1));
+        let at = || {
+            target()
+                .and_then(|t| t.closest("li[aria-posinset]").ok().flatten())
+                .and_then(|li| li.get_attribute("aria-posinset"))
+                .and_then(|n| n.parse::<usize>().ok())
+                .and_then(|n| n.checked_sub(1))
+        };
         let focus_search = move || {
             if let Some(s) = search_ref.get_untracked() {
                 let _ = s.focus();
             }
         };
-        match key.as_str() {
-            "/" if !in_search => {
+        match ev.key().as_str() {
+            "/" if !in_search() => {
                 ev.prevent_default();
                 focus_search();
             }
-            "ArrowDown" if in_search && list.with_untracked(ListWindow::total) > 0 => {
+            "ArrowDown" if in_search() && list.with_untracked(ListWindow::total) > 0 => {
                 ev.prevent_default();
                 focus_row(0);
             }
             "ArrowDown" => {
-                if let Some(n) = at.filter(|n| n + 1 < list.with_untracked(ListWindow::total)) {
+                if let Some(n) = at().filter(|n| n + 1 < list.with_untracked(ListWindow::total)) {
                     ev.prevent_default();
                     focus_row(n + 1);
                 }
             }
-            "ArrowUp" => match at {
+            "ArrowUp" => match at() {
                 Some(0) => {
                     ev.prevent_default();
                     focus_search();
